@@ -1,0 +1,139 @@
+"""The ``ally`` command: the window without arguments, headless commands otherwise.
+
+Commands that need no window never import Qt, so they start in a blink and run where
+there is no display. Exit codes: 0 success, 1 the input or the data is wrong (one clear
+line on stderr, nothing changed), 2 the command line itself is wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from ally_desktop import APP_NAME, __version__
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 1
+EXIT_USAGE = 2
+
+
+class CommandError(Exception):
+    """The user's input or data is wrong: the message is printed, exit code 1."""
+
+
+def _add_data_dir(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=default,
+        help="where Ally keeps its data (default: ALLY_DATA_DIR, else the platform's "
+        "user data directory)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ally",
+        description=f"{APP_NAME}: build and keep work allies. Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    _add_data_dir(parser, None)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = commands.add_parser(
+        "demo", help="fill the data directory with a realistic demo network",
+        description="Add a realistic, varied demo network. Refuses a database that already "
+        "has contacts unless --force is given (then the demo people are added beside them).",
+    )
+    _add_data_dir(demo, argparse.SUPPRESS)
+    demo.add_argument("--contacts", type=int, default=200, metavar="N",
+                      help="how many people (default 200)")
+    demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    demo.add_argument("--force", action="store_true",
+                      help="add demo people even if the database has contacts")
+
+    check = commands.add_parser(
+        "check", help="check the data file's integrity and schema version",
+        description="Check the data file without changing it. Exit 1 when it is damaged.",
+    )
+    _add_data_dir(check, argparse.SUPPRESS)
+    check.add_argument("--quick", action="store_true", help="a faster, less thorough check")
+    return parser
+
+
+def _paths(args: argparse.Namespace) -> Path:
+    from ally_desktop.paths import resolve_data_dir
+
+    return resolve_data_dir(args.data_dir)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from ally_desktop.store.integrity import check_database
+    from ally_desktop.store.migrations import LATEST_VERSION
+    from ally_desktop.paths import DataPaths
+
+    database = DataPaths(_paths(args)).database
+    report = check_database(database, thorough=not args.quick)
+    if not report.ok:
+        raise CommandError(f"{database}: " + " ".join(report.problems))
+    print(
+        f"{database}: ok (schema version {report.schema_version} of {LATEST_VERSION}, "
+        f"{report.contacts:,} contacts)"
+    )
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    if not 1 <= args.contacts <= 1_000_000:
+        raise CommandError("--contacts must be between 1 and 1,000,000.")
+    from ally_desktop.core.contact_queries import count_contacts
+    from ally_desktop.core.demo import generate_demo
+    from ally_desktop.paths import ensure_data_dir
+    from ally_desktop.store.db import close_database, open_database
+
+    paths = ensure_data_dir(_paths(args))
+    database = open_database(paths.database)
+    try:
+        existing = count_contacts(database) + count_contacts(database, trashed=True)
+        if existing and not args.force:
+            raise CommandError(
+                f"{paths.database} already has {existing:,} contacts; demo data goes only "
+                "into an empty database (use --force to add it anyway)."
+            )
+        started = time.perf_counter()
+        added = generate_demo(database, args.contacts, seed=args.seed)
+        elapsed = time.perf_counter() - started
+    finally:
+        close_database(database)
+    print(f"Added {added:,} demo people to {paths.database} in {elapsed:.1f} s.")
+    return EXIT_OK
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    from ally_desktop.app import run
+
+    return run(data_dir=_paths(args))
+
+
+COMMANDS = {"check": cmd_check, "demo": cmd_demo}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``ally`` and ``python -m ally_desktop``; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from ally_desktop.store.errors import StoreError
+
+    try:
+        if args.command is None:
+            return run_gui(args)
+        return COMMANDS[args.command](args)
+    except (CommandError, StoreError, OSError) as exc:
+        print(f"ally: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("ally: interrupted, nothing changed.", file=sys.stderr)
+        return 130

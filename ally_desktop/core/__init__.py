@@ -1,0 +1,1 @@
+"""Domain logic: contacts, their details and connections, queries, demo data. No Qt here."""

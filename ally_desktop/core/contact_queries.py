@@ -1,0 +1,181 @@
+"""Reading the contact list the way big lists must be read: ids first, rows on demand.
+
+A search or filter returns only the ids of the matching contacts, already sorted by
+SQLite; the table asks for the rows it shows, a page at a time (``rows_by_ids``). With
+100,000 contacts that is one array of integers in memory, never 100,000 objects.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+import peewee as pw
+
+from ally_desktop.core.records import Closeness, ContactRow
+from ally_desktop.core.text import clean_line, sort_key, vocabulary_key
+from ally_desktop.store import search
+
+
+class SortKey(Enum):
+    NAME = "name"
+    ORGANIZATION = "organization"
+    JOB_TITLE = "job_title"
+    TEAM = "team"
+    CLOSENESS = "closeness"
+    UPDATED = "updated"
+
+
+_ORDER_BY = {
+    SortKey.NAME: "c.sort_name {dir}, c.id {dir}",
+    SortKey.ORGANIZATION: "c.organization = '' , c.organization COLLATE NOCASE {dir}, c.sort_name",
+    SortKey.JOB_TITLE: "c.job_title = '', c.job_title COLLATE NOCASE {dir}, c.sort_name",
+    SortKey.TEAM: "c.team = '', c.team COLLATE NOCASE {dir}, c.sort_name",
+    SortKey.CLOSENESS: "c.closeness {dir}, c.sort_name",
+    SortKey.UPDATED: "c.updated_at {dir}, c.id {dir}",
+}
+
+
+@dataclass(frozen=True)
+class ContactQuery:
+    """What the contact list shows: a search, filters, and an order."""
+
+    text: str = ""
+    tag: str | None = None
+    closeness: Closeness | None = None
+    organization: str | None = None
+    include_archived: bool = False
+    trashed: bool = False  # True: the trash instead of the list
+    sort: SortKey = SortKey.NAME
+    descending: bool = False
+
+
+def _where(query: ContactQuery) -> tuple[list[str], list[object]]:
+    clauses = ["c.trashed_at IS NOT NULL" if query.trashed else "c.trashed_at IS NULL"]
+    params: list[object] = []
+    if not query.include_archived and not query.trashed:
+        clauses.append("c.archived = 0")
+    if query.text.strip():
+        expression = search.match_expression(query.text)
+        if expression is not None:
+            clauses.append("c.id IN (SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?)")
+            params.append(expression)
+        else:  # only symbols or emoji, which the index does not hold: look in names
+            clauses.append("instr(c.full_name || ' ' || c.nickname, ?) > 0")
+            params.append(clean_line(query.text))
+    if query.tag:
+        clauses.append(
+            "c.id IN (SELECT ct.contact_id FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id"
+            " WHERE t.key = ?)"
+        )
+        params.append(vocabulary_key(query.tag))
+    if query.closeness is not None:
+        clauses.append("c.closeness = ?")
+        params.append(int(query.closeness))
+    if query.organization is not None:
+        clauses.append("c.organization = ? COLLATE NOCASE")
+        params.append(query.organization)
+    return clauses, params
+
+
+def contact_ids(db: pw.SqliteDatabase, query: ContactQuery) -> array[int]:
+    """The ids of every contact the query matches, in display order."""
+    clauses, params = _where(query)
+    direction = "DESC" if query.descending else "ASC"
+    order = _ORDER_BY[query.sort].format(dir=direction)
+    if query.trashed:
+        order = f"c.trashed_at DESC, {order}"
+    sql = f"SELECT c.id FROM contact c WHERE {' AND '.join(clauses)} ORDER BY {order}"
+    cursor = db.connection().execute(sql, params)
+    ids: array[int] = array("q")
+    while chunk := cursor.fetchmany(10_000):
+        ids.extend(row[0] for row in chunk)
+    return ids
+
+
+_ROW_SQL = """
+SELECT c.id, c.full_name, c.organization, c.job_title, c.team, c.closeness, c.archived,
+    (SELECT group_concat(name, ', ') FROM (SELECT t.name FROM contact_tag ct
+        JOIN tag t ON t.id = ct.tag_id WHERE ct.contact_id = c.id ORDER BY ct.position)),
+    (SELECT group_concat(name, ', ') FROM (SELECT t.name FROM contact_topic ct
+        JOIN topic t ON t.id = ct.topic_id WHERE ct.contact_id = c.id ORDER BY ct.position)),
+    (SELECT value FROM contact_email WHERE contact_id = c.id ORDER BY position LIMIT 1),
+    COALESCE(c.trashed_at, c.updated_at)
+FROM contact c WHERE c.id IN ({marks})
+"""
+
+
+def rows_by_ids(db: pw.SqliteDatabase, ids: Sequence[int]) -> dict[int, ContactRow]:
+    """The list rows of these contacts, by id (ids that no longer exist are absent)."""
+    rows: dict[int, ContactRow] = {}
+    conn = db.connection()
+    for start in range(0, len(ids), 500):
+        batch = list(ids[start : start + 500])
+        sql = _ROW_SQL.format(marks=",".join("?" * len(batch)))
+        for cid, name, org, title, team, closeness, archived, tags, topics, email, when in (
+            conn.execute(sql, batch)
+        ):
+            rows[cid] = ContactRow(
+                cid, name, org, title, team, Closeness(closeness), bool(archived), tags or "",
+                topics or "", email or "", when,
+            )
+    return rows
+
+
+def count_contacts(db: pw.SqliteDatabase, *, trashed: bool = False) -> int:
+    condition = "IS NOT NULL" if trashed else "IS NULL"
+    sql = f"SELECT count(*) FROM contact WHERE trashed_at {condition}"
+    return int(db.connection().execute(sql).fetchone()[0])
+
+
+def tag_names(db: pw.SqliteDatabase) -> list[str]:
+    """Every tag in use by a contact not in the trash, alphabetically."""
+    sql = (
+        "SELECT t.name FROM tag t WHERE EXISTS (SELECT 1 FROM contact_tag ct JOIN contact c"
+        " ON c.id = ct.contact_id WHERE ct.tag_id = t.id AND c.trashed_at IS NULL)"
+    )
+    names = [name for (name,) in db.connection().execute(sql)]
+    return sorted(names, key=sort_key)
+
+
+def topic_names(db: pw.SqliteDatabase, prefix: str = "", limit: int = 50) -> list[str]:
+    """Topics of the shared vocabulary starting with ``prefix`` (for completion)."""
+    key = vocabulary_key(prefix)
+    sql = "SELECT name FROM topic WHERE key >= ? AND key < ? ORDER BY key LIMIT ?"
+    rows = db.connection().execute(sql, (key, key + "\U0010ffff", limit))
+    return [name for (name,) in rows]
+
+
+def organization_names(db: pw.SqliteDatabase, limit: int = 5000) -> list[str]:
+    """Distinct organizations of contacts not in the trash, most common first."""
+    sql = (
+        "SELECT organization FROM contact WHERE trashed_at IS NULL AND organization <> ''"
+        " GROUP BY organization COLLATE NOCASE ORDER BY count(*) DESC LIMIT ?"
+    )
+    names = [name for (name,) in db.connection().execute(sql, (limit,))]
+    return sorted(names, key=sort_key)
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    id: int
+    name: str
+    organization: str
+
+
+def find_by_name(
+    db: pw.SqliteDatabase, text: str, limit: int = 20, exclude: int | None = None
+) -> list[NameMatch]:
+    """People whose name starts with the words of ``text`` (for pickers and completion)."""
+    expression = search.match_expression(text)
+    if expression is None:
+        return []
+    sql = (
+        "SELECT c.id, c.full_name, c.organization FROM contact c WHERE c.trashed_at IS NULL"
+        " AND c.id IN (SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?) AND c.id <> ?"
+        " ORDER BY c.sort_name LIMIT ?"
+    )
+    rows = db.connection().execute(sql, ("name : (" + expression + ")", exclude or -1, limit))
+    return [NameMatch(*row) for row in rows]

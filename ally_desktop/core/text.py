@@ -1,0 +1,52 @@
+"""Cleaning what people type, and the keys names sort by.
+
+Text arrives from keyboards, clipboards and other programs' files: control characters,
+stray carriage returns and decomposed accents are normalised here, once, before they
+reach the store. Right-to-left text, emoji and joiners are kept as typed.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import UTC, datetime
+
+NAME_MAX_CHARS = 200
+LINE_MAX_CHARS = 1000
+TEXT_MAX_CHARS = 100_000
+
+
+def _drop_controls(text: str, keep: str = "") -> str:
+    return "".join(
+        ch for ch in text if ch in keep or unicodedata.category(ch) not in ("Cc", "Cs")
+    )
+
+
+def clean_line(text: str) -> str:
+    """One line of text: NFC, no control characters, single spaces, no outer blanks."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    text = _drop_controls(text)
+    return " ".join(text.split())
+
+
+def clean_text(text: str) -> str:
+    """Multi-line text (notes): NFC, Unix line ends, tabs kept, other controls dropped."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    return _drop_controls(text, keep="\n\t").strip()
+
+
+def sort_key(name: str) -> str:
+    """A key that sorts names as people expect: case and accents ignored ("Élodie" by "Elodie")."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return bare.casefold().strip()
+
+
+def vocabulary_key(term: str) -> str:
+    """The identity of a topic or tag: "Pricing", "pricing " and "PRICING" are one topic."""
+    return sort_key(clean_line(term))
+
+
+def utc_now() -> str:
+    """Now, as the UTC ISO-8601 text every timestamp in the store uses."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

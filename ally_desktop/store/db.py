@@ -1,0 +1,91 @@
+"""Opening and closing the one SQLite file that holds everything.
+
+Pragmas, for a store that must never lose a committed word: WAL (readers never block
+the writer, and a crash mid-write leaves the last commit intact), foreign keys on,
+``synchronous=FULL`` (a commit is on the disk before it is reported), and a busy
+timeout so a short lock by another process waits instead of failing.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import peewee as pw
+
+from ally_desktop.store import migrations
+from ally_desktop.store.errors import (
+    DatabaseDamagedError,
+    StorageUnavailableError,
+    StoreError,
+    classify,
+)
+from ally_desktop.store.models import MODELS
+
+BUSY_TIMEOUT_MS = 5000
+PRAGMAS: dict[str, object] = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "synchronous": 2,  # FULL
+    "busy_timeout": BUSY_TIMEOUT_MS,
+    "cache_size": -8000,  # 8 MB
+    "temp_store": 2,  # MEMORY
+}
+
+
+def _create_private_file(path: Path) -> None:
+    """Create an empty database file readable by its owner only (0600), if missing."""
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
+def connect(path: Path) -> pw.SqliteDatabase:
+    """A Peewee database on ``path`` with Ally's pragmas, connected, not yet migrated."""
+    if not path.parent.is_dir():
+        raise StorageUnavailableError(f"The folder {path.parent} does not exist.")
+    _create_private_file(path)
+    database = pw.SqliteDatabase(
+        str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_MS / 1000, autoconnect=False
+    )
+    try:
+        database.connect()
+        # Reading the schema is the cheapest way to learn that a file is not a database.
+        database.connection().execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except (sqlite3.Error, pw.DatabaseError) as exc:
+        if not database.is_closed():
+            database.close()
+        raise _friendly(exc, path) from exc
+    return database
+
+
+def _friendly(exc: BaseException, path: Path) -> StoreError:
+    error = classify(exc)
+    if error is None:
+        return DatabaseDamagedError(f"{path} could not be opened: {exc}")
+    return type(error)(f"{path}: {error}")
+
+
+def open_database(path: Path) -> pw.SqliteDatabase:
+    """Open (creating if needed) and migrate the database, and bind the models to it."""
+    database = connect(path)
+    try:
+        migrations.migrate(database.connection())
+    except (sqlite3.Error, pw.DatabaseError) as exc:
+        database.close()
+        raise _friendly(exc, path) from exc
+    except BaseException:
+        database.close()
+        raise
+    database.bind(MODELS, bind_refs=False, bind_backrefs=False)
+    return database
+
+
+def close_database(database: pw.SqliteDatabase) -> None:
+    """Close the connection; the WAL is checkpointed into the main file by SQLite."""
+    if not database.is_closed():
+        database.close()

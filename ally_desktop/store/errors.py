@@ -1,0 +1,76 @@
+"""The store's errors: what the environment or the file did wrong, told in plain words.
+
+SQLite reports every failure as one of a few exception classes with a message; Ally
+maps the ones a person can act on (a full disk, a read-only folder, a locked or
+damaged file) to these classes so the UI and the command line can say what happened.
+Anything else is a bug and is left to propagate.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+
+class StoreError(Exception):
+    """A failure the user can understand and act on; ``str()`` is the message to show."""
+
+
+class DatabaseDamagedError(StoreError):
+    """The file exists but SQLite cannot read it as a healthy database."""
+
+
+class NotAnAllyDatabaseError(StoreError):
+    """The file is a database, but not one Ally wrote."""
+
+
+class NewerSchemaError(StoreError):
+    """The file was written by a newer version of Ally; it is never downgraded."""
+
+
+class DatabaseLockedError(StoreError):
+    """Another program holds a lock on the database for longer than the busy timeout."""
+
+
+class DiskFullError(StoreError):
+    """The disk is full; the change was not saved."""
+
+
+class ReadOnlyError(StoreError):
+    """The database or its folder cannot be written."""
+
+
+class StorageUnavailableError(StoreError):
+    """The file cannot be opened or read at all (removed drive, missing folder, I/O error)."""
+
+
+_MESSAGE_MAP: tuple[tuple[str, type[StoreError], str], ...] = (
+    ("database or disk is full", DiskFullError, "The disk is full: the change was not saved."),
+    ("disk i/o error", StorageUnavailableError, "The data file could not be read or written."),
+    (
+        "attempt to write a readonly database",
+        ReadOnlyError,
+        "The data file is read-only: the change was not saved.",
+    ),
+    ("readonly database", ReadOnlyError, "The data file is read-only: the change was not saved."),
+    (
+        "database is locked",
+        DatabaseLockedError,
+        "The data file is locked by another program: the change was not saved.",
+    ),
+    ("file is not a database", DatabaseDamagedError, "The data file is damaged or not a database."),
+    ("database disk image is malformed", DatabaseDamagedError, "The data file is damaged."),
+    ("unable to open database file", StorageUnavailableError, "The data file cannot be opened."),
+)
+
+
+def classify(exc: BaseException) -> StoreError | None:
+    """The user-facing error for a SQLite failure, or None when it is a bug."""
+    if isinstance(exc, StoreError):
+        return exc
+    text = str(exc).lower()
+    if not isinstance(exc, sqlite3.Error) and type(exc).__module__ != "peewee":
+        return None
+    for needle, cls, message in _MESSAGE_MAP:
+        if needle in text:
+            return cls(message)
+    return None

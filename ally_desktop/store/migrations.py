@@ -1,0 +1,240 @@
+"""Schema migrations: ordered steps keyed by ``PRAGMA user_version``.
+
+Each step is frozen once released: it is plain SQL (never derived from the current
+models, which move on) and runs inside one transaction together with the version
+bump, so a database is always at exactly one version. A database newer than this
+code knows is refused, never downgraded.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ally_desktop.store.errors import NewerSchemaError, NotAnAllyDatabaseError
+
+APPLICATION_ID = 0x416C6C79  # "Ally": marks the file as ours in PRAGMA application_id
+
+
+@dataclass(frozen=True)
+class Step:
+    """One schema version: the SQL (or function) that brings version - 1 to version."""
+
+    version: int
+    description: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
+    statements = [s.strip() for s in sql.split(";\n") if s.strip()]
+
+    def run(conn: sqlite3.Connection) -> None:
+        for statement in statements:
+            conn.execute(statement)
+
+    return run
+
+
+_V1_BASE = """
+CREATE TABLE contact (
+    id INTEGER PRIMARY KEY,
+    given_name TEXT NOT NULL DEFAULT '',
+    family_name TEXT NOT NULL DEFAULT '',
+    display_name TEXT NOT NULL DEFAULT '',
+    nickname TEXT NOT NULL DEFAULT '',
+    full_name TEXT NOT NULL,
+    sort_name TEXT NOT NULL,
+    pronouns TEXT NOT NULL DEFAULT '',
+    job_title TEXT NOT NULL DEFAULT '',
+    organization TEXT NOT NULL DEFAULT '',
+    team TEXT NOT NULL DEFAULT '',
+    photo BLOB,
+    met_how TEXT NOT NULL DEFAULT '',
+    met_on TEXT,
+    closeness INTEGER NOT NULL DEFAULT 2 CHECK (closeness BETWEEN 0 AND 3),
+    cadence_days INTEGER CHECK (cadence_days IS NULL OR cadence_days > 0),
+    notes TEXT NOT NULL DEFAULT '',
+    ambitions TEXT NOT NULL DEFAULT '',
+    archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    trashed_at TEXT
+);
+CREATE INDEX contact_by_sort_name ON contact (sort_name, id) WHERE trashed_at IS NULL;
+CREATE INDEX contact_by_organization ON contact (organization COLLATE NOCASE, sort_name)
+    WHERE trashed_at IS NULL;
+CREATE INDEX contact_by_closeness ON contact (closeness, sort_name) WHERE trashed_at IS NULL;
+CREATE INDEX contact_by_updated ON contact (updated_at) WHERE trashed_at IS NULL;
+CREATE INDEX contact_trashed ON contact (trashed_at) WHERE trashed_at IS NOT NULL;
+
+CREATE TABLE contact_email (
+    id INTEGER PRIMARY KEY,
+    contact_id INTEGER NOT NULL REFERENCES contact (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL DEFAULT 0,
+    label TEXT NOT NULL DEFAULT '',
+    value TEXT NOT NULL
+);
+CREATE INDEX contact_email_by_contact ON contact_email (contact_id, position);
+
+CREATE TABLE contact_phone (
+    id INTEGER PRIMARY KEY,
+    contact_id INTEGER NOT NULL REFERENCES contact (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL DEFAULT 0,
+    label TEXT NOT NULL DEFAULT '',
+    value TEXT NOT NULL
+);
+CREATE INDEX contact_phone_by_contact ON contact_phone (contact_id, position);
+
+CREATE TABLE contact_link (
+    id INTEGER PRIMARY KEY,
+    contact_id INTEGER NOT NULL REFERENCES contact (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL DEFAULT 0,
+    label TEXT NOT NULL DEFAULT '',
+    value TEXT NOT NULL
+);
+CREATE INDEX contact_link_by_contact ON contact_link (contact_id, position);
+
+CREATE TABLE contact_address (
+    id INTEGER PRIMARY KEY,
+    contact_id INTEGER NOT NULL REFERENCES contact (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL DEFAULT 0,
+    label TEXT NOT NULL DEFAULT '',
+    street TEXT NOT NULL DEFAULT '',
+    city TEXT NOT NULL DEFAULT '',
+    region TEXT NOT NULL DEFAULT '',
+    postal_code TEXT NOT NULL DEFAULT '',
+    country TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX contact_address_by_contact ON contact_address (contact_id, position);
+
+CREATE TABLE topic (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    key TEXT NOT NULL UNIQUE
+);
+CREATE TABLE contact_topic (
+    contact_id INTEGER NOT NULL REFERENCES contact (id) ON DELETE CASCADE,
+    topic_id INTEGER NOT NULL REFERENCES topic (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (contact_id, topic_id)
+) WITHOUT ROWID;
+CREATE INDEX contact_topic_by_topic ON contact_topic (topic_id, contact_id);
+
+CREATE TABLE tag (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    key TEXT NOT NULL UNIQUE
+);
+CREATE TABLE contact_tag (
+    contact_id INTEGER NOT NULL REFERENCES contact (id) ON DELETE CASCADE,
+    tag_id INTEGER NOT NULL REFERENCES tag (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (contact_id, tag_id)
+) WITHOUT ROWID;
+CREATE INDEX contact_tag_by_tag ON contact_tag (tag_id, contact_id);
+
+CREATE TABLE important_date (
+    id INTEGER PRIMARY KEY,
+    contact_id INTEGER NOT NULL REFERENCES contact (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('birthday', 'anniversary', 'custom')),
+    label TEXT NOT NULL DEFAULT '',
+    year INTEGER,
+    month INTEGER NOT NULL CHECK (month BETWEEN 1 AND 12),
+    day INTEGER NOT NULL CHECK (day BETWEEN 1 AND 31)
+);
+CREATE INDEX important_date_by_contact ON important_date (contact_id);
+CREATE INDEX important_date_by_day ON important_date (month, day);
+
+CREATE TABLE connection (
+    id INTEGER PRIMARY KEY,
+    from_id INTEGER NOT NULL REFERENCES contact (id) ON DELETE CASCADE,
+    to_id INTEGER NOT NULL REFERENCES contact (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    label TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    CHECK (from_id <> to_id),
+    UNIQUE (from_id, to_id, kind, label)
+);
+CREATE INDEX connection_by_to ON connection (to_id)
+"""
+
+# The full-text index over what a person is searched by. Contentful (it keeps its own
+# copy of the text, so the index needs no triggers on seven tables) and keyed by the
+# contact id as rowid; store.search keeps it in step inside each write transaction.
+_V2_SEARCH = """
+CREATE VIRTUAL TABLE contact_fts USING fts5 (
+    name, organization, job_title, team, topics, tags, contact_info, notes, ambitions,
+    tokenize = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'",
+    prefix = '2 3'
+);
+INSERT INTO contact_fts (
+    rowid, name, organization, job_title, team, topics, tags, contact_info, notes, ambitions
+)
+SELECT c.id,
+    c.full_name || ' ' || c.given_name || ' ' || c.family_name || ' ' || c.nickname,
+    c.organization, c.job_title, c.team,
+    (SELECT group_concat(t.name, ' ; ') FROM contact_topic ct JOIN topic t ON t.id = ct.topic_id
+        WHERE ct.contact_id = c.id),
+    (SELECT group_concat(g.name, ' ; ') FROM contact_tag cg JOIN tag g ON g.id = cg.tag_id
+        WHERE cg.contact_id = c.id),
+    (SELECT group_concat(v, ' ') FROM (
+        SELECT value AS v FROM contact_email WHERE contact_id = c.id
+        UNION ALL SELECT value FROM contact_phone WHERE contact_id = c.id)),
+    c.notes, c.ambitions
+FROM contact c
+"""
+
+STEPS: Sequence[Step] = (
+    Step(1, "contacts, their details, topics, tags, dates and connections", _script(_V1_BASE)),
+    Step(2, "full-text search index over contacts", _script(_V2_SEARCH)),
+)
+LATEST_VERSION = STEPS[-1].version
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _check_ours(conn: sqlite3.Connection) -> None:
+    app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+    if app_id not in (0, APPLICATION_ID):
+        raise NotAnAllyDatabaseError("The file is a database of another program, not Ally's.")
+    if app_id == 0 and schema_version(conn) == 0:
+        has_tables = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+        ).fetchone()[0]
+        if has_tables:
+            raise NotAnAllyDatabaseError("The file is a database of another program, not Ally's.")
+
+
+def pending_steps(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> list[Step]:
+    """The steps still to run to reach ``target``; raises if the file is newer or not ours."""
+    _check_ours(conn)
+    current = schema_version(conn)
+    if current > LATEST_VERSION:
+        raise NewerSchemaError(
+            f"This data file was written by a newer version of Ally (schema {current}; "
+            f"this version knows up to {LATEST_VERSION}). Update Ally to open it."
+        )
+    return [step for step in STEPS if current < step.version <= target]
+
+
+def migrate(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> list[Step]:
+    """Bring the database to ``target``, one transaction per step; returns the steps run.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``), as Peewee's is.
+    """
+    steps = pending_steps(conn, target)
+    for step in steps:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            step.apply(conn)
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {step.version}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    return steps

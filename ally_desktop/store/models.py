@@ -1,0 +1,166 @@
+"""Peewee models: the tables migrations create, for reading and writing them from Python.
+
+The models describe the current schema; ``store.migrations`` creates it. A test checks
+that both agree column for column. Timestamps are UTC ISO-8601 text, dates ISO text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import peewee as pw
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database: Any = None  # bound at open time by store.db
+
+
+class Contact(BaseModel):
+    given_name = pw.TextField(default="")
+    family_name = pw.TextField(default="")
+    display_name = pw.TextField(default="")
+    nickname = pw.TextField(default="")
+    full_name = pw.TextField()
+    sort_name = pw.TextField()
+    pronouns = pw.TextField(default="")
+    job_title = pw.TextField(default="")
+    organization = pw.TextField(default="")
+    team = pw.TextField(default="")
+    photo = pw.BlobField(null=True)
+    met_how = pw.TextField(default="")
+    met_on = pw.TextField(null=True)
+    closeness = pw.IntegerField(default=2)
+    cadence_days = pw.IntegerField(null=True)
+    notes = pw.TextField(default="")
+    ambitions = pw.TextField(default="")
+    archived = pw.BooleanField(default=False)
+    created_at = pw.TextField()
+    updated_at = pw.TextField()
+    trashed_at = pw.TextField(null=True)
+
+    class Meta:
+        table_name = "contact"
+
+
+class _ContactChild(BaseModel):
+    contact = pw.ForeignKeyField(Contact, column_name="contact_id", on_delete="CASCADE")
+    position = pw.IntegerField(default=0)
+    label = pw.TextField(default="")
+
+
+class ContactEmail(_ContactChild):
+    value = pw.TextField()
+
+    class Meta:
+        table_name = "contact_email"
+
+
+class ContactPhone(_ContactChild):
+    value = pw.TextField()
+
+    class Meta:
+        table_name = "contact_phone"
+
+
+class ContactLink(_ContactChild):
+    value = pw.TextField()
+
+    class Meta:
+        table_name = "contact_link"
+
+
+class ContactAddress(_ContactChild):
+    street = pw.TextField(default="")
+    city = pw.TextField(default="")
+    region = pw.TextField(default="")
+    postal_code = pw.TextField(default="")
+    country = pw.TextField(default="")
+
+    class Meta:
+        table_name = "contact_address"
+
+
+class Topic(BaseModel):
+    """A subject someone knows about; shared by everyone who knows it ("who knows X")."""
+
+    name = pw.TextField()
+    key = pw.TextField(unique=True)
+
+    class Meta:
+        table_name = "topic"
+
+
+class ContactTopic(BaseModel):
+    contact = pw.ForeignKeyField(Contact, column_name="contact_id", on_delete="CASCADE")
+    topic = pw.ForeignKeyField(Topic, column_name="topic_id", on_delete="CASCADE")
+    position = pw.IntegerField(default=0)
+
+    class Meta:
+        table_name = "contact_topic"
+        primary_key = pw.CompositeKey("contact", "topic")
+        without_rowid = True
+
+
+class Tag(BaseModel):
+    name = pw.TextField()
+    key = pw.TextField(unique=True)
+
+    class Meta:
+        table_name = "tag"
+
+
+class ContactTag(BaseModel):
+    contact = pw.ForeignKeyField(Contact, column_name="contact_id", on_delete="CASCADE")
+    tag = pw.ForeignKeyField(Tag, column_name="tag_id", on_delete="CASCADE")
+    position = pw.IntegerField(default=0)
+
+    class Meta:
+        table_name = "contact_tag"
+        primary_key = pw.CompositeKey("contact", "tag")
+        without_rowid = True
+
+
+class ImportantDate(BaseModel):
+    contact = pw.ForeignKeyField(Contact, column_name="contact_id", on_delete="CASCADE")
+    kind = pw.TextField()
+    label = pw.TextField(default="")
+    year = pw.IntegerField(null=True)
+    month = pw.IntegerField()
+    day = pw.IntegerField()
+
+    class Meta:
+        table_name = "important_date"
+
+
+class Connection(BaseModel):
+    """A typed link between two contacts, read from both sides ("reports to" / "manages")."""
+
+    from_contact = pw.ForeignKeyField(
+        Contact, column_name="from_id", on_delete="CASCADE", backref="outgoing"
+    )
+    to_contact = pw.ForeignKeyField(
+        Contact, column_name="to_id", on_delete="CASCADE", backref="incoming"
+    )
+    kind = pw.TextField()
+    label = pw.TextField(default="")
+    note = pw.TextField(default="")
+    created_at = pw.TextField()
+
+    class Meta:
+        table_name = "connection"
+
+
+MODELS: tuple[type[BaseModel], ...] = (
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    ContactLink,
+    ContactAddress,
+    Topic,
+    ContactTopic,
+    Tag,
+    ContactTag,
+    ImportantDate,
+    Connection,
+)
