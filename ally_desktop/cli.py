@@ -44,19 +44,23 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = commands.add_parser(
-        "demo", help="fill the data directory with a realistic demo network",
+        "demo",
+        help="fill the data directory with a realistic demo network",
         description="Add a realistic, varied demo network. Refuses a database that already "
         "has contacts unless --force is given (then the demo people are added beside them).",
     )
     _add_data_dir(demo, argparse.SUPPRESS)
-    demo.add_argument("--contacts", type=int, default=200, metavar="N",
-                      help="how many people (default 200)")
+    demo.add_argument(
+        "--contacts", type=int, default=200, metavar="N", help="how many people (default 200)"
+    )
     demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
-    demo.add_argument("--force", action="store_true",
-                      help="add demo people even if the database has contacts")
+    demo.add_argument(
+        "--force", action="store_true", help="add demo people even if the database has contacts"
+    )
 
     check = commands.add_parser(
-        "check", help="check the data file's integrity and schema version",
+        "check",
+        help="check the data file's integrity and schema version",
         description="Check the data file without changing it. Exit 1 when it is damaged.",
     )
     _add_data_dir(check, argparse.SUPPRESS)
@@ -71,9 +75,9 @@ def _paths(args: argparse.Namespace) -> Path:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from ally_desktop.paths import DataPaths
     from ally_desktop.store.integrity import check_database
     from ally_desktop.store.migrations import LATEST_VERSION
-    from ally_desktop.paths import DataPaths
 
     database = DataPaths(_paths(args)).database
     report = check_database(database, thorough=not args.quick)

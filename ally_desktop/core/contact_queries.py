@@ -114,12 +114,31 @@ def rows_by_ids(db: pw.SqliteDatabase, ids: Sequence[int]) -> dict[int, ContactR
     for start in range(0, len(ids), 500):
         batch = list(ids[start : start + 500])
         sql = _ROW_SQL.format(marks=",".join("?" * len(batch)))
-        for cid, name, org, title, team, closeness, archived, tags, topics, email, when in (
-            conn.execute(sql, batch)
-        ):
+        for (
+            cid,
+            name,
+            org,
+            title,
+            team,
+            closeness,
+            archived,
+            tags,
+            topics,
+            email,
+            when,
+        ) in conn.execute(sql, batch):
             rows[cid] = ContactRow(
-                cid, name, org, title, team, Closeness(closeness), bool(archived), tags or "",
-                topics or "", email or "", when,
+                cid,
+                name,
+                org,
+                title,
+                team,
+                Closeness(closeness),
+                bool(archived),
+                tags or "",
+                topics or "",
+                email or "",
+                when,
             )
     return rows
 

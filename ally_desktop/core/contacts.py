@@ -35,9 +35,11 @@ from ally_desktop.store.models import (
     ContactPhone,
     ContactTag,
     ContactTopic,
-    ImportantDate as ImportantDateRow,
     Tag,
     Topic,
+)
+from ally_desktop.store.models import (
+    ImportantDate as ImportantDateRow,
 )
 
 
@@ -89,17 +91,32 @@ def _existing_ids(ids: Iterable[int]) -> set[int]:
 
 
 def _write_children(contact_id: int, data: ContactData) -> None:
-    for model in (ContactEmail, ContactPhone, ContactLink, ContactAddress, ContactTopic,
-                  ContactTag, ImportantDateRow):
+    for model in (
+        ContactEmail,
+        ContactPhone,
+        ContactLink,
+        ContactAddress,
+        ContactTopic,
+        ContactTag,
+        ImportantDateRow,
+    ):
         model.delete().where(model.contact == contact_id).execute()
-    for model, values in ((ContactEmail, data.emails), (ContactPhone, data.phones),
-                          (ContactLink, data.links)):
+    for model, values in (
+        (ContactEmail, data.emails),
+        (ContactPhone, data.phones),
+        (ContactLink, data.links),
+    ):
         for position, item in enumerate(values):
             model.create(contact=contact_id, position=position, label=item.label, value=item.value)
     for position, address in enumerate(data.addresses):
         ContactAddress.create(
-            contact=contact_id, position=position, label=address.label, street=address.street,
-            city=address.city, region=address.region, postal_code=address.postal_code,
+            contact=contact_id,
+            position=position,
+            label=address.label,
+            street=address.street,
+            city=address.city,
+            region=address.region,
+            postal_code=address.postal_code,
             country=address.country,
         )
     for position, topic_id in enumerate(_vocabulary_ids(Topic, data.topics)):
@@ -108,8 +125,12 @@ def _write_children(contact_id: int, data: ContactData) -> None:
         ContactTag.insert(contact=contact_id, tag=tag_id, position=position).execute()
     for item in data.dates:
         ImportantDateRow.create(
-            contact=contact_id, kind=item.kind, label=item.label, year=item.year,
-            month=item.month, day=item.day,
+            contact=contact_id,
+            kind=item.kind,
+            label=item.label,
+            year=item.year,
+            month=item.month,
+            day=item.day,
         )
     _write_connections(contact_id, data.connections)
 
@@ -118,12 +139,14 @@ def _write_connections(contact_id: int, links: Sequence[ConnectionLink]) -> set[
     """Replace every connection of this contact; returns the contacts touched on the other end."""
     before = {
         other
-        for (other,) in Connection.select(Connection.to_contact).where(
-            Connection.from_contact == contact_id).tuples()
+        for (other,) in Connection.select(Connection.to_contact)
+        .where(Connection.from_contact == contact_id)
+        .tuples()
     } | {
         other
-        for (other,) in Connection.select(Connection.from_contact).where(
-            Connection.to_contact == contact_id).tuples()
+        for (other,) in Connection.select(Connection.from_contact)
+        .where(Connection.to_contact == contact_id)
+        .tuples()
     }
     Connection.delete().where(
         (Connection.from_contact == contact_id) | (Connection.to_contact == contact_id)
@@ -136,8 +159,12 @@ def _write_connections(contact_id: int, links: Sequence[ConnectionLink]) -> set[
         ends = (contact_id, link.other_id) if link.outgoing else (link.other_id, contact_id)
         (
             Connection.insert(
-                from_contact=ends[0], to_contact=ends[1], kind=link.kind, label=link.label,
-                note=link.note, created_at=now,
+                from_contact=ends[0],
+                to_contact=ends[1],
+                kind=link.kind,
+                label=link.label,
+                note=link.note,
+                created_at=now,
             )
             .on_conflict_ignore()
             .execute()
@@ -184,11 +211,11 @@ def set_trashed(db: pw.SqliteDatabase, contact_ids: Sequence[int], trashed: bool
     with db.atomic():
         for start in range(0, len(ids), 500):
             batch = ids[start : start + 500]
-            condition = Contact.trashed_at.is_null() if trashed else Contact.trashed_at.is_null(False)
+            condition = (
+                Contact.trashed_at.is_null() if trashed else Contact.trashed_at.is_null(False)
+            )
             changed += (
-                Contact.update(trashed_at=when)
-                .where(Contact.id.in_(batch) & condition)
-                .execute()
+                Contact.update(trashed_at=when).where(Contact.id.in_(batch) & condition).execute()
             )
     return int(changed)
 
@@ -217,7 +244,9 @@ def purge_contacts(db: pw.SqliteDatabase, contact_ids: Sequence[int]) -> int:
 
 def empty_trash(db: pw.SqliteDatabase) -> int:
     """Delete for good every contact in the trash; returns how many."""
-    ids = [c for (c,) in Contact.select(Contact.id).where(Contact.trashed_at.is_null(False)).tuples()]
+    ids = [
+        c for (c,) in Contact.select(Contact.id).where(Contact.trashed_at.is_null(False)).tuples()
+    ]
     return purge_contacts(db, ids)
 
 
@@ -228,41 +257,67 @@ def load_contact(db: pw.SqliteDatabase, contact_id: int) -> ContactRecord:
         if row is None:
             raise ContactNotFoundError(f"Contact {contact_id} no longer exists.")
 
-        def values(model: type[ContactEmail] | type[ContactPhone] | type[ContactLink]
-                   ) -> list[LabeledValue]:
+        def values(
+            model: type[ContactEmail] | type[ContactPhone] | type[ContactLink],
+        ) -> list[LabeledValue]:
             query = model.select(model.label, model.value).where(model.contact == contact_id)
             return [LabeledValue(lbl, val) for lbl, val in query.order_by(model.position).tuples()]
 
         addresses = [
             Address(a.label, a.street, a.city, a.region, a.postal_code, a.country)
-            for a in ContactAddress.select().where(ContactAddress.contact == contact_id)
+            for a in ContactAddress.select()
+            .where(ContactAddress.contact == contact_id)
             .order_by(ContactAddress.position)
         ]
         topics = [
-            name for (name,) in Topic.select(Topic.name).join(ContactTopic)
-            .where(ContactTopic.contact == contact_id).order_by(ContactTopic.position).tuples()
+            name
+            for (name,) in Topic.select(Topic.name)
+            .join(ContactTopic)
+            .where(ContactTopic.contact == contact_id)
+            .order_by(ContactTopic.position)
+            .tuples()
         ]
         tags = [
-            name for (name,) in Tag.select(Tag.name).join(ContactTag)
-            .where(ContactTag.contact == contact_id).order_by(ContactTag.position).tuples()
+            name
+            for (name,) in Tag.select(Tag.name)
+            .join(ContactTag)
+            .where(ContactTag.contact == contact_id)
+            .order_by(ContactTag.position)
+            .tuples()
         ]
         dates = [
             ImportantDate(d.kind, d.month, d.day, d.year, d.label)
-            for d in ImportantDateRow.select().where(ImportantDateRow.contact == contact_id)
+            for d in ImportantDateRow.select()
+            .where(ImportantDateRow.contact == contact_id)
             .order_by(ImportantDateRow.month, ImportantDateRow.day, ImportantDateRow.id)
         ]
         views = _connection_views(contact_id)
 
     data = ContactData(
-        given_name=row.given_name, family_name=row.family_name, display_name=row.display_name,
-        nickname=row.nickname, pronouns=row.pronouns, job_title=row.job_title,
-        organization=row.organization, team=row.team,
+        given_name=row.given_name,
+        family_name=row.family_name,
+        display_name=row.display_name,
+        nickname=row.nickname,
+        pronouns=row.pronouns,
+        job_title=row.job_title,
+        organization=row.organization,
+        team=row.team,
         photo=bytes(row.photo) if row.photo is not None else None,
-        met_how=row.met_how, met_on=date.fromisoformat(row.met_on) if row.met_on else None,
-        closeness=Closeness(row.closeness), cadence_days=row.cadence_days, notes=row.notes,
-        ambitions=row.ambitions, archived=bool(row.archived), emails=values(ContactEmail),
-        phones=values(ContactPhone), links=values(ContactLink), addresses=addresses,
-        topics=topics, tags=tags, dates=dates, connections=[v.link for v in views],
+        met_how=row.met_how,
+        met_on=date.fromisoformat(row.met_on) if row.met_on else None,
+        closeness=Closeness(row.closeness),
+        cadence_days=row.cadence_days,
+        notes=row.notes,
+        ambitions=row.ambitions,
+        archived=bool(row.archived),
+        emails=values(ContactEmail),
+        phones=values(ContactPhone),
+        links=values(ContactLink),
+        addresses=addresses,
+        topics=topics,
+        tags=tags,
+        dates=dates,
+        connections=[v.link for v in views],
     )
     return ContactRecord(row.id, data, row.created_at, row.updated_at, row.trashed_at, views)
 
@@ -275,8 +330,14 @@ def _connection_views(contact_id: int) -> list[ConnectionView]:
         (False, Connection.to_contact, Connection.from_contact),
     ):
         query = (
-            Connection.select(theirs, Contact.full_name, Contact.trashed_at, Connection.kind,
-                              Connection.label, Connection.note)
+            Connection.select(
+                theirs,
+                Contact.full_name,
+                Contact.trashed_at,
+                Connection.kind,
+                Connection.label,
+                Connection.note,
+            )
             .join(Contact, on=(Contact.id == theirs))
             .where(mine == contact_id)
             .tuples()

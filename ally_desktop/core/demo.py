@@ -20,80 +20,222 @@ from ally_desktop.store import search
 
 # (given, family, ascii form for email addresses)
 _PEOPLE_NAMES: tuple[tuple[str, str, str], ...] = (
-    ("Alice", "Martin", ""), ("Bob", "Nguyen", ""), ("Chloé", "Dubois", ""),
-    ("Dmitri", "Volkov", ""), ("Elodie", "Garnier", ""), ("Émile", "Lefèvre", ""),
-    ("Farah", "Haddad", ""), ("Gustavo", "Pereira", ""), ("Hana", "Suzuki", ""),
-    ("Ines", "Fernández", ""), ("Jonas", "Berg", ""), ("Kwame", "Mensah", ""),
-    ("Leila", "Rahimi", ""), ("Mateo", "Rossi", ""), ("Nadia", "Kowalski", ""),
-    ("Oluwaseun", "Adeyemi", ""), ("Priya", "Sharma", ""), ("Quentin", "Moreau", ""),
-    ("Rosa", "Jiménez", ""), ("Søren", "Kierkegaard", ""), ("Tomás", "O'Brien", ""),
-    ("Ulla", "Lindqvist", ""), ("Valentina", "Bianchi", ""), ("Wei", "Zhang", ""),
-    ("Ximena", "Castillo", ""), ("Yusuf", "Demir", ""), ("Zoë", "Van der Berg", ""),
-    ("Aiko", "Tanaka", ""), ("Björn", "Andersson", ""), ("Carmen", "López", ""),
-    ("Daniel", "Cohen", ""), ("Eva", "Novák", ""), ("François", "Petit", ""),
-    ("Grace", "Okafor", ""), ("Hiroshi", "Yamamoto", ""), ("Isabel", "Costa", ""),
-    ("Jamal", "Khan", ""), ("Katarzyna", "Wiśniewska", ""), ("Liam", "Murphy", ""),
-    ("Maya", "Patel", ""), ("Noah", "Schmidt", ""), ("Olga", "Ivanova", ""),
-    ("Pablo", "Ruiz", ""), ("Ren", "Kobayashi", ""), ("Sara", "Ahmed", ""),
-    ("Theo", "Müller", ""), ("Uma", "Iyer", ""), ("Victor", "Hugo", ""),
-    ("محمد", "العلي", "mohammed.alali"), ("ليلى", "حسن", "layla.hassan"),
-    ("נועה", "לוי", "noa.levi"), ("李", "娜", "li.na"), ("王", "伟", "wang.wei"),
-    ("Ngozi", "Eze", ""), ("Ayşe", "Yılmaz", ""), ("Ólafur", "Jónsson", ""),
-    ("Anh", "Trần", ""), ("Chiara", "Ferrari", ""), ("Diego", "Silva", ""),
-    ("Freya", "Nielsen", ""), ("Gabriel", "Rousseau", ""), ("Ingrid", "Hansen", ""),
+    ("Alice", "Martin", ""),
+    ("Bob", "Nguyen", ""),
+    ("Chloé", "Dubois", ""),
+    ("Dmitri", "Volkov", ""),
+    ("Elodie", "Garnier", ""),
+    ("Émile", "Lefèvre", ""),
+    ("Farah", "Haddad", ""),
+    ("Gustavo", "Pereira", ""),
+    ("Hana", "Suzuki", ""),
+    ("Ines", "Fernández", ""),
+    ("Jonas", "Berg", ""),
+    ("Kwame", "Mensah", ""),
+    ("Leila", "Rahimi", ""),
+    ("Mateo", "Rossi", ""),
+    ("Nadia", "Kowalski", ""),
+    ("Oluwaseun", "Adeyemi", ""),
+    ("Priya", "Sharma", ""),
+    ("Quentin", "Moreau", ""),
+    ("Rosa", "Jiménez", ""),
+    ("Søren", "Kierkegaard", ""),
+    ("Tomás", "O'Brien", ""),
+    ("Ulla", "Lindqvist", ""),
+    ("Valentina", "Bianchi", ""),
+    ("Wei", "Zhang", ""),
+    ("Ximena", "Castillo", ""),
+    ("Yusuf", "Demir", ""),
+    ("Zoë", "Van der Berg", ""),
+    ("Aiko", "Tanaka", ""),
+    ("Björn", "Andersson", ""),
+    ("Carmen", "López", ""),
+    ("Daniel", "Cohen", ""),
+    ("Eva", "Novák", ""),
+    ("François", "Petit", ""),
+    ("Grace", "Okafor", ""),
+    ("Hiroshi", "Yamamoto", ""),
+    ("Isabel", "Costa", ""),
+    ("Jamal", "Khan", ""),
+    ("Katarzyna", "Wiśniewska", ""),
+    ("Liam", "Murphy", ""),
+    ("Maya", "Patel", ""),
+    ("Noah", "Schmidt", ""),
+    ("Olga", "Ivanova", ""),
+    ("Pablo", "Ruiz", ""),
+    ("Ren", "Kobayashi", ""),
+    ("Sara", "Ahmed", ""),
+    ("Theo", "Müller", ""),
+    ("Uma", "Iyer", ""),
+    ("Victor", "Hugo", ""),
+    ("محمد", "العلي", "mohammed.alali"),
+    ("ليلى", "حسن", "layla.hassan"),
+    ("נועה", "לוי", "noa.levi"),
+    ("李", "娜", "li.na"),
+    ("王", "伟", "wang.wei"),
+    ("Ngozi", "Eze", ""),
+    ("Ayşe", "Yılmaz", ""),
+    ("Ólafur", "Jónsson", ""),
+    ("Anh", "Trần", ""),
+    ("Chiara", "Ferrari", ""),
+    ("Diego", "Silva", ""),
+    ("Freya", "Nielsen", ""),
+    ("Gabriel", "Rousseau", ""),
+    ("Ingrid", "Hansen", ""),
 )
 _NICKNAMES = ("Al", "Bobby", "Dima", "Gus", "Kat", "Sunny", "Jo", "Mo", "Vee", "Ace", "🦊 Fox")
 _PRONOUNS = ("she/her", "he/him", "they/them", "")
 _ORGS: tuple[tuple[str, str], ...] = (
-    ("Northwind Traders", "northwind.example"), ("Contoso", "contoso.example"),
-    ("Fabrikam", "fabrikam.example"), ("Globex", "globex.example"),
-    ("Initech", "initech.example"), ("Umbrella Health", "umbrella.example"),
-    ("Stark Industries", "stark.example"), ("Wayne Enterprises", "wayne.example"),
-    ("Acme Corporation", "acme.example"), ("Hooli", "hooli.example"),
-    ("Pied Piper", "piedpiper.example"), ("Tyrell Systems", "tyrell.example"),
-    ("Soylent Foods", "soylent.example"), ("Cyberdyne", "cyberdyne.example"),
-    ("Massive Dynamic", "massive.example"), ("Vandelay Industries", "vandelay.example"),
+    ("Northwind Traders", "northwind.example"),
+    ("Contoso", "contoso.example"),
+    ("Fabrikam", "fabrikam.example"),
+    ("Globex", "globex.example"),
+    ("Initech", "initech.example"),
+    ("Umbrella Health", "umbrella.example"),
+    ("Stark Industries", "stark.example"),
+    ("Wayne Enterprises", "wayne.example"),
+    ("Acme Corporation", "acme.example"),
+    ("Hooli", "hooli.example"),
+    ("Pied Piper", "piedpiper.example"),
+    ("Tyrell Systems", "tyrell.example"),
+    ("Soylent Foods", "soylent.example"),
+    ("Cyberdyne", "cyberdyne.example"),
+    ("Massive Dynamic", "massive.example"),
+    ("Vandelay Industries", "vandelay.example"),
 )
-_TEAMS = ("Finance", "Pricing", "Platform", "Sales EMEA", "Sales Americas", "Legal",
-          "People Ops", "Data Science", "Security", "Design", "Procurement", "Marketing",
-          "Customer Success", "Research", "Infrastructure", "Strategy")
-_TITLES = ("Engineer", "Senior Engineer", "Staff Engineer", "Product Manager", "Analyst",
-           "Finance Lead", "Head of Pricing", "Designer", "Recruiter", "Counsel",
-           "Data Scientist", "Account Executive", "VP Sales", "CFO", "Chief of Staff",
-           "Security Architect", "Procurement Officer", "Research Scientist", "Team Lead")
-_TOPICS = ("pricing", "pricing strategy", "budgeting", "forecasting", "procurement",
-           "contract law", "GDPR", "hiring", "onboarding", "Kubernetes", "PostgreSQL",
-           "machine learning", "A/B testing", "UX research", "accessibility",
-           "the 2019 reorganisation", "how expense approvals really work", "board reporting",
-           "sales negotiation", "EMEA customers", "security audits", "SOC 2", "Python",
-           "data pipelines", "brand design", "public speaking", "mentoring", "OKRs",
-           "vendor management", "tax", "equity compensation", "the billing system's history",
-           "incident response", "cloud costs", "Mandarin", "Arabic", "Spanish", "go-to-market")
-_TAGS = ("mentor", "new job", "conference", "alumni", "customer", "vendor", "investor",
-         "hiring manager", "sponsor", "book club", "running club", "former colleague")
-_MET_HOW = ("Onboarding week", "Team offsite", "Introduced by a colleague", "PyCon talk",
-            "Coffee chat", "Project kickoff", "All-hands Q&A", "Hiring panel",
-            "Customer visit", "Slack thread about the billing outage", "Running club",
-            "Former colleague at a previous job")
-_AMBITIONS = ("Wants to move into management within two years.",
-              "Hopes to lead the pricing overhaul.",
-              "Wants to speak at a major conference.",
-              "Plans to start a company one day.",
-              "Wants to transfer to the Tokyo office.",
-              "Aims for a staff engineer promotion.",
-              "Wants to mentor more junior people.",
-              "")
-_NOTES = ("Prefers a short message to a meeting. Early riser.",
-          "Knows the history of every pricing decision since 2015.",
-          "Very generous with introductions; ask about the finance org.",
-          "Two kids, loves trail running. Vegetarian.",
-          "Reviewed my first proposal and gave sharp feedback.",
-          "Best reached on Tuesdays; avoid end of quarter.",
-          "")
+_TEAMS = (
+    "Finance",
+    "Pricing",
+    "Platform",
+    "Sales EMEA",
+    "Sales Americas",
+    "Legal",
+    "People Ops",
+    "Data Science",
+    "Security",
+    "Design",
+    "Procurement",
+    "Marketing",
+    "Customer Success",
+    "Research",
+    "Infrastructure",
+    "Strategy",
+)
+_TITLES = (
+    "Engineer",
+    "Senior Engineer",
+    "Staff Engineer",
+    "Product Manager",
+    "Analyst",
+    "Finance Lead",
+    "Head of Pricing",
+    "Designer",
+    "Recruiter",
+    "Counsel",
+    "Data Scientist",
+    "Account Executive",
+    "VP Sales",
+    "CFO",
+    "Chief of Staff",
+    "Security Architect",
+    "Procurement Officer",
+    "Research Scientist",
+    "Team Lead",
+)
+_TOPICS = (
+    "pricing",
+    "pricing strategy",
+    "budgeting",
+    "forecasting",
+    "procurement",
+    "contract law",
+    "GDPR",
+    "hiring",
+    "onboarding",
+    "Kubernetes",
+    "PostgreSQL",
+    "machine learning",
+    "A/B testing",
+    "UX research",
+    "accessibility",
+    "the 2019 reorganisation",
+    "how expense approvals really work",
+    "board reporting",
+    "sales negotiation",
+    "EMEA customers",
+    "security audits",
+    "SOC 2",
+    "Python",
+    "data pipelines",
+    "brand design",
+    "public speaking",
+    "mentoring",
+    "OKRs",
+    "vendor management",
+    "tax",
+    "equity compensation",
+    "the billing system's history",
+    "incident response",
+    "cloud costs",
+    "Mandarin",
+    "Arabic",
+    "Spanish",
+    "go-to-market",
+)
+_TAGS = (
+    "mentor",
+    "new job",
+    "conference",
+    "alumni",
+    "customer",
+    "vendor",
+    "investor",
+    "hiring manager",
+    "sponsor",
+    "book club",
+    "running club",
+    "former colleague",
+)
+_MET_HOW = (
+    "Onboarding week",
+    "Team offsite",
+    "Introduced by a colleague",
+    "PyCon talk",
+    "Coffee chat",
+    "Project kickoff",
+    "All-hands Q&A",
+    "Hiring panel",
+    "Customer visit",
+    "Slack thread about the billing outage",
+    "Running club",
+    "Former colleague at a previous job",
+)
+_AMBITIONS = (
+    "Wants to move into management within two years.",
+    "Hopes to lead the pricing overhaul.",
+    "Wants to speak at a major conference.",
+    "Plans to start a company one day.",
+    "Wants to transfer to the Tokyo office.",
+    "Aims for a staff engineer promotion.",
+    "Wants to mentor more junior people.",
+    "",
+)
+_NOTES = (
+    "Prefers a short message to a meeting. Early riser.",
+    "Knows the history of every pricing decision since 2015.",
+    "Very generous with introductions; ask about the finance org.",
+    "Two kids, loves trail running. Vegetarian.",
+    "Reviewed my first proposal and gave sharp feedback.",
+    "Best reached on Tuesdays; avoid end of quarter.",
+    "",
+)
 
 ConnectionKindPick = tuple[str, float]
 _CONNECTION_KINDS: tuple[ConnectionKindPick, ...] = (
-    ("works_with", 0.5), ("reports_to", 0.2), ("mentor_of", 0.1), ("introduced", 0.1),
+    ("works_with", 0.5),
+    ("reports_to", 0.2),
+    ("mentor_of", 0.1),
+    ("introduced", 0.1),
     ("friend_of", 0.1),
 )
 
@@ -124,29 +266,56 @@ def generate_demo(
         for n in range(count):
             cid = first_id + n
             given, family, ascii_form = rng.choice(_PEOPLE_NAMES)
-            if rng.random() < 0.5:  # mix given and family names for variety
-                family = rng.choice(_PEOPLE_NAMES)[1]
-                ascii_form = ""
+            if not ascii_form and rng.random() < 0.5:  # mix names for variety
+                other = rng.choice(_PEOPLE_NAMES)
+                if not other[2]:
+                    family = other[1]
             full = f"{given} {family}"
             org_index = min(int(rng.paretovariate(1.2)) - 1, org_count - 1)
             org_name, domain = orgs[org_index]
             by_org.setdefault(org_index, []).append(cid)
             closeness = rng.choices(list(Closeness), weights=(5, 25, 55, 15))[0]
             met_on = today - timedelta(days=rng.randint(0, 3650))
-            contacts.append((
-                cid, given, family, "", rng.choice(_NICKNAMES) if rng.random() < 0.1 else "",
-                full, sort_key(full), rng.choice(_PRONOUNS), rng.choice(_TITLES), org_name,
-                rng.choice(_TEAMS), rng.choice(_MET_HOW), met_on.isoformat(), int(closeness),
-                rng.choice((None, None, 14, 30, 60, 90)), rng.choice(_NOTES),
-                rng.choice(_AMBITIONS), int(rng.random() < 0.03), now, now,
-            ))
-            local = ascii_form or f"{_ascii(given)}.{_ascii(family)}" or f"person{cid}"
+            contacts.append(
+                (
+                    cid,
+                    given,
+                    family,
+                    "",
+                    rng.choice(_NICKNAMES) if rng.random() < 0.1 else "",
+                    full,
+                    sort_key(full),
+                    rng.choice(_PRONOUNS),
+                    rng.choice(_TITLES),
+                    org_name,
+                    rng.choice(_TEAMS),
+                    rng.choice(_MET_HOW),
+                    met_on.isoformat(),
+                    int(closeness),
+                    rng.choice((None, None, 14, 30, 60, 90)),
+                    rng.choice(_NOTES),
+                    rng.choice(_AMBITIONS),
+                    int(rng.random() < 0.03),
+                    now,
+                    now,
+                )
+            )
+            local = ascii_form or f"{_ascii(given)}.{_ascii(family)}".strip(".") or "person"
             emails.append((cid, 0, "work", f"{local}{cid}@{domain}"))
             if rng.random() < 0.3:
                 emails.append((cid, 1, "home", f"{local}{cid}@mail.example"))
-            phones.append((cid, 0, "mobile", f"+1 555 {rng.randint(100, 999)} {rng.randint(1000, 9999)}"))
+            phones.append(
+                (cid, 0, "mobile", f"+1 555 {rng.randint(100, 999)} {rng.randint(1000, 9999)}")
+            )
             if rng.random() < 0.6:
-                links.append((cid, 0, "LinkedIn", f"https://www.linkedin.com/in/{local.replace('.', '-')}-{cid}"))
+                links.append(
+                    (
+                        cid,
+                        0,
+                        "LinkedIn",
+                        f"https://www.linkedin.com/in/{local.replace('.', '-')}-{cid}",
+                    )
+                )
             for position, topic in enumerate(rng.sample(topic_ids, rng.randint(1, 4))):
                 topics.append((cid, topic, position))
             for position, tag in enumerate(rng.sample(tag_ids, rng.choice((0, 1, 1, 2)))):
@@ -167,8 +336,11 @@ def generate_demo(
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             contacts,
         )
-        for table, rows in (("contact_email", emails), ("contact_phone", phones),
-                            ("contact_link", links)):
+        for table, rows in (
+            ("contact_email", emails),
+            ("contact_phone", phones),
+            ("contact_link", links),
+        ):
             conn.executemany(
                 f"INSERT INTO {table} (contact_id, position, label, value) VALUES (?,?,?,?)", rows
             )

@@ -16,9 +16,7 @@ TEXT_MAX_CHARS = 100_000
 
 
 def _drop_controls(text: str, keep: str = "") -> str:
-    return "".join(
-        ch for ch in text if ch in keep or unicodedata.category(ch) not in ("Cc", "Cs")
-    )
+    return "".join(ch for ch in text if ch in keep or unicodedata.category(ch) not in ("Cc", "Cs"))
 
 
 def clean_line(text: str) -> str:

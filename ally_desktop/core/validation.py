@@ -52,7 +52,9 @@ class ValidationError(ValueError):
 def _line(errors: list[FieldError], name: str, value: str, limit: int, what: str) -> str:
     cleaned = clean_line(value)
     if len(cleaned) > limit:
-        errors.append(FieldError(name, f"{what} is too long ({len(cleaned):,} of {limit:,} characters)."))
+        errors.append(
+            FieldError(name, f"{what} is too long ({len(cleaned):,} of {limit:,} characters).")
+        )
     return cleaned
 
 
@@ -60,7 +62,9 @@ def _text(errors: list[FieldError], name: str, value: str, what: str) -> str:
     cleaned = clean_text(value)
     if len(cleaned) > TEXT_MAX_CHARS:
         errors.append(
-            FieldError(name, f"{what} is too long ({len(cleaned):,} of {TEXT_MAX_CHARS:,} characters).")
+            FieldError(
+                name, f"{what} is too long ({len(cleaned):,} of {TEXT_MAX_CHARS:,} characters)."
+            )
         )
     return cleaned
 
@@ -178,8 +182,12 @@ def validate_contact(data: ContactData) -> ContactData:
             links.append(dataclasses.replace(link, label=label, note=note))
 
     addresses = [
-        Address(*(_line(errors, "addresses", v, LINE_MAX_CHARS, "An address line") for v in (
-            a.label, a.street, a.city, a.region, a.postal_code, a.country)))
+        Address(
+            *(
+                _line(errors, "addresses", v, LINE_MAX_CHARS, "An address line")
+                for v in (a.label, a.street, a.city, a.region, a.postal_code, a.country)
+            )
+        )
         for a in data.addresses
     ]
 

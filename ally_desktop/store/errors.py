@@ -9,6 +9,8 @@ Anything else is a bug and is left to propagate.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 class StoreError(Exception):
@@ -74,3 +76,17 @@ def classify(exc: BaseException) -> StoreError | None:
         if needle in text:
             return cls(message)
     return None
+
+
+@contextmanager
+def user_facing_errors() -> Iterator[None]:
+    """Turn SQLite failures a person can act on into StoreError; let bugs through as they are."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except Exception as exc:
+        error = classify(exc)
+        if error is None:
+            raise
+        raise error from exc

@@ -1,0 +1,121 @@
+"""Starting the window, in named stages, each one logged:
+
+1. directories — the data directory (0700) and its log folder;
+2. logging     — a rotating log file in the data directory;
+3. application — the QApplication, its name and icon;
+4. crash hook  — uncaught exceptions are logged and shown, never silent;
+5. instance    — one Ally per data directory: a second launch raises the first and exits 0;
+6. database    — open, check the schema, migrate;
+7. window      — the main window, its layout as it was left.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from ally_desktop import APP_NAME, __version__
+from ally_desktop.paths import DataPaths, ensure_data_dir
+
+log = logging.getLogger("ally")
+T = TypeVar("T")
+
+
+@contextmanager
+def stage(name: str) -> Iterator[None]:
+    started = time.perf_counter()
+    log.info("stage %s: start", name)
+    yield
+    log.info("stage %s: done in %.0f ms", name, (time.perf_counter() - started) * 1000)
+
+
+def setup_logging(paths: DataPaths) -> None:
+    handler = logging.handlers.RotatingFileHandler(
+        paths.log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def run(data_dir: Path, on_window: Callable[[object], None] | None = None) -> int:
+    """Start the GUI on ``data_dir``; returns the exit code when the window closes."""
+    with stage("directories"):
+        paths = ensure_data_dir(data_dir)
+    with stage("logging"):
+        setup_logging(paths)
+        log.info("%s %s starting on %s", APP_NAME, __version__, paths.root)
+
+    with stage("application"):
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        app = QApplication.instance() or QApplication(sys.argv[:1])
+        assert isinstance(app, QApplication)
+        app.setApplicationName(APP_NAME)
+        app.setApplicationDisplayName(APP_NAME)
+        app.setApplicationVersion(__version__)
+        app.setOrganizationName(APP_NAME)
+        app.setDesktopFileName("ally")
+
+    with stage("crash hook"):
+        from ally_desktop.ui.crash import install_exception_hook
+
+        install_exception_hook(paths.log_file)
+
+    with stage("instance"):
+        from ally_desktop.ui.single_instance import InstanceServer, ask_running_instance
+
+        if ask_running_instance(paths.root):
+            log.info("another Ally runs on %s: asked it to come forward", paths.root)
+            print(f"{APP_NAME} is already running on {paths.root}; brought it to the front.")
+            return 0
+        server = InstanceServer(paths.root)
+
+    with stage("database"):
+        from ally_desktop.store.db import close_database, open_database
+        from ally_desktop.store.errors import StoreError
+
+        try:
+            db = open_database(paths.database)
+        except StoreError as exc:
+            log.error("cannot open the database: %s", exc)
+            QMessageBox.critical(None, APP_NAME, f"Ally cannot open its data file.\n\n{exc}")
+            return 1
+
+    with stage("window"):
+        from ally_desktop.ui.main_window import MainWindow
+        from ally_desktop.ui.settings import UiSettings
+
+        window = MainWindow(db, UiSettings(paths.settings))
+        server.activationRequested.connect(lambda: _bring_forward(window))
+        window.show()
+        if on_window is not None:
+            on_window(window)
+
+    try:
+        code = app.exec()
+    finally:
+        server.close()
+        close_database(db)
+        log.info("%s closed", APP_NAME)
+    return int(code)
+
+
+def _bring_forward(window: object) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMainWindow
+
+    assert isinstance(window, QMainWindow)
+    window.setWindowState(
+        (window.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive
+    )
+    window.show()
+    window.raise_()
+    window.activateWindow()

@@ -1,0 +1,1 @@
+"""The Qt user interface: it calls core/ and store/, never builds SQL itself."""

@@ -1,0 +1,1 @@
+"""The Contacts view: list, search, filters, detail pane, editor, trash."""

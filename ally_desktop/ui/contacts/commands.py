@@ -1,0 +1,205 @@
+"""Undoable contact changes: create, edit, move to trash, restore from trash.
+
+Each user action is done first through core (so a failure is reported and nothing is
+pushed), then recorded on the QUndoStack as a command that knows how to undo and redo
+it. Every command reports what changed through ``ContactChanges`` so the views refresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import peewee as pw
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from ally_desktop.core import contacts
+from ally_desktop.core.records import ContactData
+from ally_desktop.store.errors import StoreError, classify, user_facing_errors
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """What a change touched: these contacts; ``membership``: rows may have come or gone."""
+
+    ids: tuple[int, ...]
+    membership: bool
+    focus: int | None = None
+
+
+class ContactChanges(QObject):
+    """The one place that announces changes to contacts, whoever made them."""
+
+    changed = Signal(object)  # ChangeSet
+    failed = Signal(str)  # a message for the user when an undo or redo could not be saved
+
+    def announce(self, change: ChangeSet) -> None:
+        self.changed.emit(change)
+
+
+class _ContactCommand(QUndoCommand):
+    def __init__(self, db: pw.SqliteDatabase, changes: ContactChanges, text: str) -> None:
+        super().__init__(text)
+        self._db = db
+        self._changes = changes
+        self._done_once = False
+
+    def _run(self, action: Callable[[], ChangeSet]) -> None:
+        try:
+            change = action()
+        except (StoreError, contacts.ContactNotFoundError) as exc:
+            self._changes.failed.emit(str(exc))
+            self.setObsolete(True)
+            return
+        except Exception as exc:
+            error = classify(exc)
+            if error is None:
+                raise
+            self._changes.failed.emit(str(error))
+            self.setObsolete(True)
+            return
+        self._changes.announce(change)
+
+    def redo(self) -> None:
+        if not self._done_once:  # the first time, the change was made before the push
+            self._done_once = True
+            return
+        self._run(self._redo)
+
+    def undo(self) -> None:
+        self._run(self._undo)
+
+    def _redo(self) -> ChangeSet:
+        raise NotImplementedError
+
+    def _undo(self) -> ChangeSet:
+        raise NotImplementedError
+
+
+class CreateContact(_ContactCommand):
+    def __init__(
+        self, db: pw.SqliteDatabase, changes: ContactChanges, contact_id: int, data: ContactData
+    ) -> None:
+        super().__init__(db, changes, f"Add {data.shown_name()}")
+        self._id = contact_id
+        self._data = data
+
+    def _redo(self) -> ChangeSet:
+        contacts.create_contact(self._db, self._data, contact_id=self._id)
+        return ChangeSet((self._id,), membership=True, focus=self._id)
+
+    def _undo(self) -> ChangeSet:
+        self._data = contacts.load_contact(self._db, self._id).data  # keep later connections
+        contacts.purge_contacts(self._db, [self._id])
+        return ChangeSet((self._id,), membership=True)
+
+
+class EditContact(_ContactCommand):
+    def __init__(
+        self,
+        db: pw.SqliteDatabase,
+        changes: ContactChanges,
+        contact_id: int,
+        before: ContactData,
+        after: ContactData,
+    ) -> None:
+        super().__init__(db, changes, f"Edit {after.shown_name()}")
+        self._id = contact_id
+        self._before = before
+        self._after = after
+
+    def _apply(self, data: ContactData) -> ChangeSet:
+        contacts.update_contact(self._db, self._id, data)
+        others = tuple(
+            link.other_id for link in (*self._before.connections, *self._after.connections)
+        )
+        return ChangeSet((self._id, *others), membership=True, focus=self._id)
+
+    def _redo(self) -> ChangeSet:
+        return self._apply(self._after)
+
+    def _undo(self) -> ChangeSet:
+        return self._apply(self._before)
+
+
+class TrashContacts(_ContactCommand):
+    """Move to the trash (``to_trash``) or restore from it; the undo is the other way."""
+
+    def __init__(
+        self,
+        db: pw.SqliteDatabase,
+        changes: ContactChanges,
+        ids: Sequence[int],
+        to_trash: bool,
+        names: str,
+    ) -> None:
+        verb = "Delete" if to_trash else "Restore"
+        super().__init__(db, changes, f"{verb} {names}")
+        self._ids = tuple(ids)
+        self._to_trash = to_trash
+
+    def _set(self, trashed: bool) -> ChangeSet:
+        contacts.set_trashed(self._db, self._ids, trashed)
+        focus = None if trashed else self._ids[0]
+        return ChangeSet(self._ids, membership=True, focus=focus)
+
+    def _redo(self) -> ChangeSet:
+        return self._set(self._to_trash)
+
+    def _undo(self) -> ChangeSet:
+        return self._set(not self._to_trash)
+
+
+class ContactEditing:
+    """Makes contact changes and records them for undo; the UI's single way to change contacts."""
+
+    def __init__(self, db: pw.SqliteDatabase, stack: QUndoStack, changes: ContactChanges) -> None:
+        self.db = db
+        self.stack = stack
+        self.changes = changes
+
+    def create(self, data: ContactData) -> int:
+        """Store a new contact (raises ValidationError or StoreError, nothing stored)."""
+        with user_facing_errors():
+            return self._create(data)
+
+    def _create(self, data: ContactData) -> int:
+        contact_id = contacts.create_contact(self.db, data)
+        stored = contacts.load_contact(self.db, contact_id).data
+        self.stack.push(CreateContact(self.db, self.changes, contact_id, stored))
+        self.changes.announce(ChangeSet((contact_id,), membership=True, focus=contact_id))
+        return contact_id
+
+    def edit(self, contact_id: int, data: ContactData) -> None:
+        """Replace a contact's data (raises ValidationError or StoreError, nothing changed)."""
+        with user_facing_errors():
+            self._edit(contact_id, data)
+
+    def _edit(self, contact_id: int, data: ContactData) -> None:
+        before = contacts.load_contact(self.db, contact_id).data
+        contacts.update_contact(self.db, contact_id, data)
+        after = contacts.load_contact(self.db, contact_id).data
+        if after == before:
+            return
+        command = EditContact(self.db, self.changes, contact_id, before, after)
+        self.stack.push(command)
+        others = tuple(link.other_id for link in (*before.connections, *after.connections))
+        self.changes.announce(ChangeSet((contact_id, *others), membership=True, focus=contact_id))
+
+    def set_trashed(self, ids: Sequence[int], to_trash: bool, names: str) -> int:
+        """Move to the trash or restore from it (raises StoreError, nothing changed)."""
+        with user_facing_errors():
+            changed = contacts.set_trashed(self.db, ids, to_trash)
+        if changed:
+            self.stack.push(TrashContacts(self.db, self.changes, ids, to_trash, names))
+            focus = None if to_trash else ids[0]
+            self.changes.announce(ChangeSet(tuple(ids), membership=True, focus=focus))
+        return changed
+
+    def purge(self, ids: Sequence[int]) -> int:
+        """Delete for good (not undoable: the caller asked the user first)."""
+        with user_facing_errors():
+            removed = contacts.purge_contacts(self.db, ids)
+        self.changes.announce(ChangeSet(tuple(ids), membership=True))
+        return removed

@@ -1,0 +1,177 @@
+"""The detail pane: a person's whole profile, with links to the people they are connected to."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QPalette, QTextDocument
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from ally_desktop.core.records import ContactRecord
+from ally_desktop.ui.avatars import avatar_image
+
+CONTACT_SCHEME = "ally-contact"
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _multiline(text: str) -> str:
+    return "<br>".join(_e(line) for line in text.split("\n"))
+
+
+class ContactDetail(QTextBrowser):
+    """Read-only rich text of one contact; clicking a connection asks to show that person."""
+
+    contactLinkActivated = Signal(int)  # noqa: N815 (Qt naming)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setObjectName("contactDetail")
+        self.anchorClicked.connect(self._on_anchor)
+        self.show_placeholder("Select a person to see their profile.")
+
+    def show_placeholder(self, text: str) -> None:
+        self.setHtml(
+            f"<p style='color:{self._muted()}; margin-top:24px' align='center'>{_e(text)}</p>"
+        )
+
+    def _muted(self) -> str:
+        return self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+
+    def _on_anchor(self, url: QUrl) -> None:
+        if url.scheme() == CONTACT_SCHEME:
+            self.contactLinkActivated.emit(int(url.path()))
+        elif url.scheme() in ("mailto", "tel", "http", "https"):
+            QDesktopServices.openUrl(url)
+
+    def show_contact(self, record: ContactRecord) -> None:
+        document = self.document()
+        avatar = avatar_image(record.name, record.data.photo, 72, self.devicePixelRatioF())
+        document.addResource(
+            QTextDocument.ResourceType.ImageResource, QUrl("avatar:current"), avatar
+        )
+        self.setHtml(
+            render_contact(
+                record,
+                self._muted(),
+                self.palette().color(QPalette.ColorRole.Link).name(),
+                self.palette().color(QPalette.ColorRole.AlternateBase).name(),
+            )
+        )
+
+
+def _section(title: str, body: str, muted: str) -> str:
+    if not body:
+        return ""
+    return (
+        f"<p style='margin:14px 0 2px 0; color:{muted}; font-size:small; font-weight:600;'>"
+        f"{_e(title.upper())}</p><div>{body}</div>"
+    )
+
+
+def _chips(items: Iterable[str], background: str) -> str:
+    return " ".join(
+        f"<span style='background:{background};'>&nbsp;{_e(item)}&nbsp;</span>" for item in items
+    )
+
+
+def render_contact(record: ContactRecord, muted: str, link: str, chip: str) -> str:
+    """The profile as HTML; every piece of user text is escaped."""
+    data = record.data
+    work = " · ".join(_e(p) for p in (data.job_title, data.organization, data.team) if p)
+    sub = [p for p in (_e(data.pronouns), work) if p]
+    status = []
+    if record.trashed_at:
+        status.append("In the trash")
+    if data.archived:
+        status.append("Archived")
+    head = (
+        "<table cellspacing='0' cellpadding='0'><tr>"
+        "<td width='84' valign='middle'><img src='avatar:current' width='72' height='72'></td>"
+        "<td valign='middle'>"
+        f"<div style='font-size:x-large; font-weight:600;'>{_e(record.name)}</div>"
+        + (
+            f"<div style='color:{muted};'>{_e(data.nickname)}</div>"
+            if data.nickname and data.nickname not in record.name
+            else ""
+        )
+        + "".join(f"<div>{line}</div>" for line in sub)
+        + f"<div style='color:{muted};'>{_e(data.closeness.label)}"
+        + (f" · keep in touch every {data.cadence_days} days" if data.cadence_days else "")
+        + (" · " + " · ".join(status) if status else "")
+        + "</div></td></tr></table>"
+    )
+    parts = [head]
+    parts.append(_section("Knows about", _chips(data.topics, chip), muted))
+    parts.append(_section("Wants", _multiline(data.ambitions), muted))
+    parts.append(_section("Tags", _chips(data.tags, chip), muted))
+
+    reach = []
+    for item in data.emails:
+        reach.append(
+            f"{_label(item.label, muted)}<a href='mailto:{_e(item.value)}' "
+            f"style='color:{link}'>{_e(item.value)}</a>"
+        )
+    for item in data.phones:
+        tel = "".join(ch for ch in item.value if ch.isdigit() or ch == "+")
+        reach.append(
+            f"{_label(item.label, muted)}<a href='tel:{_e(tel)}' style='color:{link}'>"
+            f"{_e(item.value)}</a>"
+        )
+    for item in data.links:
+        url = item.value if "://" in item.value else f"https://{item.value}"
+        reach.append(
+            f"{_label(item.label, muted)}<a href='{_e(url)}' style='color:{link}'>"
+            f"{_e(item.value)}</a>"
+        )
+    for address in data.addresses:
+        reach.append(_label(address.label, muted) + ", ".join(_e(line) for line in address.lines()))
+    parts.append(_section("Contact", "<br>".join(reach), muted))
+
+    dates = []
+    for item in data.dates:
+        when = f"{item.day} {_MONTHS[item.month - 1]}" + (f" {item.year}" if item.year else "")
+        dates.append(f"{_label(item.title(), muted)}{when}")
+    parts.append(_section("Dates", "<br>".join(dates), muted))
+
+    met = _e(data.met_how)
+    if data.met_on:
+        met = (met + " · " if met else "") + data.met_on.strftime("%d %B %Y").lstrip("0")
+    parts.append(_section("How you met", met, muted))
+
+    links = [
+        f"{_e(view.phrase)} <a href='{CONTACT_SCHEME}:{view.other_id}' style='color:{link}'>"
+        f"{_e(view.other_name)}</a>"
+        for view in record.connections
+        if not view.other_trashed
+    ]
+    parts.append(_section("Connections", "<br>".join(links), muted))
+    parts.append(_section("Notes", _multiline(data.notes), muted))
+    parts.append(
+        f"<p style='margin-top:18px; color:{muted}; font-size:small;'>Added "
+        f"{_e(record.created_at[:10])} · updated {_e(record.updated_at[:10])}</p>"
+    )
+    return "".join(parts)
+
+
+def _label(label: str, muted: str) -> str:
+    return f"<span style='color:{muted};'>{_e(label)}</span>&nbsp; " if label else ""

@@ -1,0 +1,194 @@
+"""The contact table model: sorted ids from SQL, rows built on demand and cached.
+
+SQLite sorts and filters; this model holds only the array of matching ids. When the
+view asks for a row that is not cached, the page around it is fetched in one query.
+The cache is bounded, so scrolling through 100,000 people keeps memory flat.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
+
+import peewee as pw
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont
+
+from ally_desktop.core.contact_queries import ContactQuery, SortKey, contact_ids, rows_by_ids
+from ally_desktop.core.records import Closeness, ContactRow
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+COLUMNS: tuple[tuple[str, SortKey | None], ...] = (
+    ("Name", SortKey.NAME),
+    ("Organization", SortKey.ORGANIZATION),
+    ("Job title", SortKey.JOB_TITLE),
+    ("Team", SortKey.TEAM),
+    ("Closeness", SortKey.CLOSENESS),
+    ("Knows about", None),
+    ("Tags", None),
+    ("Email", None),
+)
+PAGE_SIZE = 100
+CACHE_ROWS = 3000
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+_CLOSENESS_COLORS = {
+    Closeness.INNER_CIRCLE: "#2e7d32",
+    Closeness.ALLY: "#1565c0",
+    Closeness.ACQUAINTANCE: "#6d6d6d",
+    Closeness.OTHER: "#8d6e63",
+}
+
+
+class ContactTableModel(QAbstractTableModel):
+    """The contacts matching a ContactQuery, in the order SQLite gave them."""
+
+    countChanged = Signal(int)  # noqa: N815 (Qt naming)
+
+    def __init__(self, db: pw.SqliteDatabase, query: ContactQuery | None = None) -> None:
+        super().__init__()
+        self._db = db
+        self._query = query or ContactQuery()
+        self._ids: array[int] = array("q")
+        self._row_of: dict[int, int] | None = None
+        self._cache: OrderedDict[int, ContactRow] = OrderedDict()
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self.reload()
+
+    # --- what the model shows -------------------------------------------------------
+    @property
+    def query(self) -> ContactQuery:
+        return self._query
+
+    def set_query(self, query: ContactQuery) -> None:
+        if query != self._query:
+            self._query = query
+            self.reload()
+
+    def reload(self) -> None:
+        """Run the query again (after a change, or a new search or filter)."""
+        self.beginResetModel()
+        self._ids = contact_ids(self._db, self._query)
+        self._row_of = None
+        self._cache.clear()
+        self.endResetModel()
+        self.countChanged.emit(len(self._ids))
+
+    def refresh_rows(self, contact_ids_changed: Iterable[int]) -> None:
+        """Rows of these contacts changed but the list did not: repaint only them."""
+        for contact_id in contact_ids_changed:
+            self._cache.pop(contact_id, None)
+            row = self.row_of(contact_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def contact_id(self, row: int) -> int:
+        return int(self._ids[row])
+
+    def row_of(self, contact_id: int) -> int | None:
+        """The row showing this contact, or None (an id→row map is built on first use)."""
+        if self._row_of is None:
+            self._row_of = {cid: row for row, cid in enumerate(self._ids)}
+        return self._row_of.get(contact_id)
+
+    def ids(self) -> array[int]:
+        return self._ids
+
+    # --- Qt model interface ----------------------------------------------------------
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+            return COLUMNS[section][0]
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        if role == ID_ROLE:
+            return self.contact_id(index.row())
+        if role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.ForegroundRole,
+            Qt.ItemDataRole.FontRole,
+        ):
+            return None
+        row = self._row(index.row())
+        if row is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.FontRole:
+            return self._bold if column == 0 else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == 4:
+                return QColor(_CLOSENESS_COLORS[row.closeness])
+            return None
+        text = self._text(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return text if len(text) > 30 else None
+        return text
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = COLUMNS[column][1] if 0 <= column < len(COLUMNS) else None
+        if key is None:
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (key, descending) != (self._query.sort, self._query.descending):
+            self.set_query(replace(self._query, sort=key, descending=descending))
+
+    # --- rows on demand --------------------------------------------------------------
+    @staticmethod
+    def _text(row: ContactRow, column: int) -> str:
+        if column == 0:
+            return row.name + ("  (archived)" if row.archived else "")
+        values = (
+            row.name,
+            row.organization,
+            row.job_title,
+            row.team,
+            row.closeness.label,
+            row.topics,
+            row.tags,
+            row.email,
+        )
+        return values[column]
+
+    def _row(self, row: int) -> ContactRow | None:
+        contact_id = self.contact_id(row)
+        cached = self._cache.get(contact_id)
+        if cached is not None:
+            self._cache.move_to_end(contact_id)
+            return cached
+        start = max(0, row - PAGE_SIZE // 4)
+        page = self._ids[start : start + PAGE_SIZE]
+        fetched = rows_by_ids(self._db, page)
+        for cid in page:
+            if cid in fetched:
+                self._cache[cid] = fetched[cid]
+        while len(self._cache) > CACHE_ROWS:
+            self._cache.popitem(last=False)
+        return self._cache.get(contact_id)

@@ -1,0 +1,361 @@
+"""The Contacts view: search and filters, the list, the selected person's profile."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import peewee as pw
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ally_desktop.core.contact_queries import (
+    ContactQuery,
+    count_contacts,
+    organization_names,
+    tag_names,
+)
+from ally_desktop.core.contacts import ContactNotFoundError, load_contact
+from ally_desktop.core.records import Closeness
+from ally_desktop.ui.contacts.commands import ChangeSet, ContactEditing
+from ally_desktop.ui.contacts.detail import ContactDetail
+from ally_desktop.ui.contacts.model import COLUMNS, ContactTableModel
+from ally_desktop.ui.welcome import WelcomePage
+
+_ANY = "__any__"
+
+
+class ContactsPage(QWidget):
+    """Everything of the Contacts view; the window's actions call its public methods."""
+
+    selectionChanged = Signal()  # noqa: N815
+    editRequested = Signal(int)  # noqa: N815
+    addRequested = Signal()  # noqa: N815
+    demoRequested = Signal()  # noqa: N815
+
+    def __init__(
+        self, db: pw.SqliteDatabase, editing: ContactEditing, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._editing = editing
+        self.model = ContactTableModel(db)
+        self._build()
+        editing.changes.changed.connect(self._on_changed)
+        self._refresh_filters()
+        self._update_count()
+        self._update_empty_state()
+
+    # --- layout -------------------------------------------------------------------
+    def _build(self) -> None:
+        self.search = QLineEdit()
+        self.search.setObjectName("contactSearch")
+        self.search.setPlaceholderText("Search people, what they know, tags, notes…  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._search_later)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(0)
+        self._search_timer.timeout.connect(self.apply_query)
+
+        self.tag_filter = QComboBox()
+        self.tag_filter.setToolTip("Show only people with this tag")
+        self.closeness_filter = QComboBox()
+        self.closeness_filter.addItem("Any closeness", _ANY)
+        for level in Closeness:
+            self.closeness_filter.addItem(level.label, int(level))
+        self.organization_filter = QComboBox()
+        self.organization_filter.setToolTip("Show only people of this organization")
+        self.organization_filter.setMaximumWidth(240)
+        self.archived_filter = QCheckBox("Archived")
+        self.archived_filter.setToolTip("Include archived people")
+        for combo in (self.tag_filter, self.closeness_filter, self.organization_filter):
+            combo.currentIndexChanged.connect(self.apply_query)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.archived_filter.toggled.connect(self.apply_query)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("contactCount")
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 3)
+        bar.addWidget(self.tag_filter)
+        bar.addWidget(self.closeness_filter)
+        bar.addWidget(self.organization_filter)
+        bar.addWidget(self.archived_filter)
+        bar.addWidget(self.count_label)
+
+        self.table = QTableView()
+        self.table.setObjectName("contactTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.doubleClicked.connect(self._double_clicked)
+        vertical = self.table.verticalHeader()
+        vertical.hide()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        for column, width in enumerate((200, 170, 170, 130, 100, 220, 140, 220)):
+            self.table.setColumnWidth(column, width)
+        self.table.setSortingEnabled(True)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self._kept_selection: list[int] = []
+        self.model.modelAboutToBeReset.connect(self._keep_selection)
+        self.model.modelReset.connect(self._restore_selection)
+
+        self.detail = ContactDetail()
+        self.detail.contactLinkActivated.connect(self.show_contact)
+        self.detail.setMinimumWidth(300)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("contactsSplitter")
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+
+        list_page = QWidget()
+        list_layout = QVBoxLayout(list_page)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        list_layout.addLayout(bar)
+        list_layout.addWidget(self.splitter, 1)
+
+        self.welcome = WelcomePage()
+        self.welcome.addRequested.connect(self.addRequested)
+        self.welcome.demoRequested.connect(self.demoRequested)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(list_page)
+        self.stack.addWidget(self.welcome)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.stack)
+
+        focus_search = QAction(self)
+        focus_search.setShortcut(QKeySequence.StandardKey.Find)
+        focus_search.triggered.connect(self.focus_search)
+        self.addAction(focus_search)
+
+    # --- the query -----------------------------------------------------------------
+    def current_query(self) -> ContactQuery:
+        tag = self.tag_filter.currentData()
+        closeness = self.closeness_filter.currentData()
+        organization = self.organization_filter.currentData()
+        return ContactQuery(
+            text=self.search.text(),
+            tag=None if tag in (None, _ANY) else str(tag),
+            closeness=None if closeness in (None, _ANY) else Closeness(closeness),
+            organization=None if organization in (None, _ANY) else str(organization),
+            include_archived=self.archived_filter.isChecked(),
+            sort=self.model.query.sort,
+            descending=self.model.query.descending,
+        )
+
+    def _search_later(self) -> None:
+        self._search_timer.start()
+
+    def apply_query(self) -> None:
+        """Show what the search box and the filters ask for, keeping the selection if it stays."""
+        self.model.set_query(self.current_query())
+
+    def _keep_selection(self) -> None:
+        self._kept_selection = self.selected_ids()
+
+    def _restore_selection(self) -> None:
+        """After the list was rebuilt (search, sort, change), select the same people again."""
+        self._update_count()
+        self.table.selectionModel().blockSignals(True)
+        self._select_ids(self._kept_selection, scroll=True)
+        self.table.selectionModel().blockSignals(False)
+        if not self.selected_ids():
+            self.table.scrollToTop()
+        self._selection_changed()
+
+    def _refresh_filters(self) -> None:
+        """Refill the tag and organization filters, keeping what is chosen."""
+        for combo, first, names in (
+            (self.tag_filter, "All tags", tag_names(self._db)),
+            (self.organization_filter, "All organizations", organization_names(self._db, 2000)),
+        ):
+            chosen = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(first, _ANY)
+            for name in names:
+                combo.addItem(name, name)
+            index = combo.findData(chosen)
+            combo.setCurrentIndex(max(0, index))
+            combo.blockSignals(False)
+
+    def _update_count(self) -> None:
+        shown = self.model.rowCount()
+        self.count_label.setText(f"{shown:,} {'person' if shown == 1 else 'people'}")
+
+    def _update_empty_state(self) -> None:
+        empty = count_contacts(self._db) == 0 and not self.search.text()
+        self.stack.setCurrentWidget(self.welcome if empty else self.stack.widget(0))
+
+    def _on_changed(self, change: ChangeSet) -> None:
+        if change.membership:
+            self._refresh_filters()
+            self.model.reload()
+            if change.focus is not None:
+                self.show_contact(change.focus)
+        else:
+            self.model.refresh_rows(change.ids)
+        self._update_empty_state()
+        self._show_selected()
+
+    # --- selection and detail -------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.contact_id(row) for row in rows if row < self.model.rowCount()]
+
+    def _select_ids(self, ids: list[int], *, scroll: bool) -> None:
+        selection = self.table.selectionModel()
+        selection.clearSelection()
+        rows = [r for r in (self.model.row_of(i) for i in ids) if r is not None]
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for row in rows:
+            selection.select(self.model.index(row, 0), flags)
+        if rows:
+            current = self.model.index(rows[0], 0)
+            selection.setCurrentIndex(current, QItemSelectionModel.SelectionFlag.NoUpdate)
+            if scroll:
+                self.table.scrollTo(current, QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def _selection_changed(self) -> None:
+        self._show_selected()
+        self.selectionChanged.emit()
+
+    def _show_selected(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) == 1:
+            try:
+                self.detail.show_contact(load_contact(self._db, ids[0]))
+            except ContactNotFoundError:
+                self.detail.show_placeholder("This person no longer exists.")
+        elif ids:
+            self.detail.show_placeholder(f"{len(ids):,} people selected.")
+        else:
+            self.detail.show_placeholder("Select a person to see their profile.")
+
+    def show_contact(self, contact_id: int) -> None:
+        """Select this person, clearing the search and filters if they hide them."""
+        if self.model.row_of(contact_id) is None:
+            self.clear_filters()
+            if self.model.row_of(contact_id) is None:
+                self.archived_filter.setChecked(True)
+        self._select_ids([contact_id], scroll=True)
+        self.table.setFocus()
+
+    def clear_filters(self) -> None:
+        for widget in (
+            self.search,
+            self.tag_filter,
+            self.closeness_filter,
+            self.organization_filter,
+            self.archived_filter,
+        ):
+            widget.blockSignals(True)
+        self.search.clear()
+        self.tag_filter.setCurrentIndex(0)
+        self.closeness_filter.setCurrentIndex(0)
+        self.organization_filter.setCurrentIndex(0)
+        self.archived_filter.setChecked(False)
+        for widget in (
+            self.search,
+            self.tag_filter,
+            self.closeness_filter,
+            self.organization_filter,
+            self.archived_filter,
+        ):
+            widget.blockSignals(False)
+        self.model.set_query(self.current_query())
+
+    def focus_search(self) -> None:
+        self.stack.setCurrentIndex(0)
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # --- actions on the selection ---------------------------------------------------
+    def _double_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.editRequested.emit(self.model.contact_id(index.row()))
+
+    def keyPressEvent(self, event: object) -> None:  # noqa: N802
+        from PySide6.QtGui import QKeyEvent
+
+        assert isinstance(event, QKeyEvent)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.hasFocus():
+            ids = self.selected_ids()
+            if len(ids) == 1:
+                self.editRequested.emit(ids[0])
+                return
+        if event.key() == Qt.Key.Key_Escape and self.search.hasFocus() and self.search.text():
+            self.search.clear()
+            return
+        if event.key() == Qt.Key.Key_Down and self.search.hasFocus():
+            self.table.setFocus()
+            if not self.selected_ids() and self.model.rowCount():
+                self._select_ids([self.model.contact_id(0)], scroll=True)
+            return
+        super().keyPressEvent(event)
+
+    def names_of(self, ids: list[int]) -> str:
+        if len(ids) == 1:
+            row = self.model.row_of(ids[0])
+            if row is not None:
+                return str(self.model.index(row, 0).data())
+        return f"{len(ids):,} people"
+
+    def delete_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        next_row = min(r for r in (self.model.row_of(i) for i in ids) if r is not None)
+        self._editing.set_trashed(ids, True, self.names_of(ids))
+        if self.model.rowCount():
+            row = min(next_row, self.model.rowCount() - 1)
+            self._select_ids([self.model.contact_id(row)], scroll=True)
+
+    def _context_menu(self, position: object) -> None:
+        menu = QMenu(self)
+        ids = self.selected_ids()
+        actions: list[tuple[str, Callable[[], None], bool]] = [
+            ("Edit…", lambda: self.editRequested.emit(ids[0]), len(ids) == 1),
+            ("Move to trash", self.delete_selected, bool(ids)),
+        ]
+        for text, slot, enabled in actions:
+            action = menu.addAction(text)
+            action.setEnabled(enabled)
+            action.triggered.connect(slot)
+        menu.exec(self.table.viewport().mapToGlobal(position))  # type: ignore[arg-type]
+
+    def column_count(self) -> int:
+        return len(COLUMNS)

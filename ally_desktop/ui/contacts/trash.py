@@ -1,0 +1,124 @@
+"""The trash: people deleted from the list, restorable until the trash is emptied."""
+
+from __future__ import annotations
+
+import peewee as pw
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ally_desktop.core.contact_queries import ContactQuery
+from ally_desktop.ui.contacts.commands import ChangeSet, ContactEditing
+from ally_desktop.ui.contacts.model import ContactTableModel
+
+
+class TrashDialog(QDialog):
+    """Restore (undoable) or delete for good (asked first) the people in the trash."""
+
+    def __init__(
+        self, db: pw.SqliteDatabase, editing: ContactEditing, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._editing = editing
+        self.setWindowTitle("Trash")
+        self.resize(720, 440)
+        self.model = ContactTableModel(db, ContactQuery(trashed=True))
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(0, 200)
+        self.table.setColumnWidth(1, 160)
+        self.summary = QLabel()
+        self.restore_button = QPushButton("&Restore")
+        self.restore_button.setShortcut(QKeySequence("Ctrl+R"))
+        self.delete_button = QPushButton("&Delete for good…")
+        self.empty_button = QPushButton("&Empty trash…")
+        self.restore_button.clicked.connect(self.restore_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.empty_button.clicked.connect(self.empty)
+        actions = QHBoxLayout()
+        actions.addWidget(self.restore_button)
+        actions.addWidget(self.delete_button)
+        actions.addStretch(1)
+        actions.addWidget(self.empty_button)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("People you deleted stay here until you empty the trash."))
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.summary)
+        layout.addLayout(actions)
+        layout.addWidget(close)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        editing.changes.changed.connect(self._on_changed)
+        self._update_buttons()
+
+    def _on_changed(self, _change: ChangeSet) -> None:
+        self.model.reload()
+        self._update_buttons()
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.contact_id(r) for r in rows]
+
+    def _update_buttons(self) -> None:
+        count = self.model.rowCount()
+        selected = bool(self.table.selectionModel().selectedRows())
+        self.summary.setText(
+            "The trash is empty."
+            if not count
+            else f"{count:,} {'person' if count == 1 else 'people'} in the trash."
+        )
+        self.restore_button.setEnabled(selected)
+        self.delete_button.setEnabled(selected)
+        self.empty_button.setEnabled(count > 0)
+
+    def _names(self, ids: list[int]) -> str:
+        if len(ids) == 1:
+            row = self.model.row_of(ids[0])
+            if row is not None:
+                return str(self.model.index(row, 0).data(Qt.ItemDataRole.DisplayRole))
+        return f"{len(ids):,} people"
+
+    def restore_selected(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self._editing.set_trashed(ids, False, self._names(ids))
+
+    def delete_selected(self) -> None:
+        ids = self.selected_ids()
+        if ids and self._confirm(f"Delete {self._names(ids)} for good? This cannot be undone."):
+            self._editing.purge(ids)
+
+    def empty(self) -> None:
+        count = self.model.rowCount()
+        if count and self._confirm(
+            f"Delete all {count:,} people in the trash for good? This cannot be undone."
+        ):
+            self._editing.purge(list(self.model.ids()))
+
+    def _confirm(self, text: str) -> bool:
+        answer = QMessageBox.warning(
+            self,
+            "Delete for good",
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes

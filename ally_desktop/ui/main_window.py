@@ -1,0 +1,290 @@
+"""The main window: navigation between the three views, menus, toolbar, undo."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import peewee as pw
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from ally_desktop import APP_NAME, __version__
+from ally_desktop.core.contacts import ContactNotFoundError, load_contact
+from ally_desktop.core.demo import generate_demo
+from ally_desktop.core.records import ContactData
+from ally_desktop.store.errors import StoreError, user_facing_errors
+from ally_desktop.ui.contacts.commands import ChangeSet, ContactChanges, ContactEditing
+from ally_desktop.ui.contacts.editor import ContactEditor
+from ally_desktop.ui.contacts.page import ContactsPage
+from ally_desktop.ui.contacts.quick_add import QuickAddDialog
+from ally_desktop.ui.contacts.trash import TrashDialog
+from ally_desktop.ui.settings import UiSettings
+
+DEMO_SIZE = 250
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db: pw.SqliteDatabase, settings: UiSettings) -> None:
+        super().__init__()
+        self._db = db
+        self._settings = settings
+        self.setWindowTitle(APP_NAME)
+        self.setObjectName("mainWindow")
+        self.undo_stack = QUndoStack(self)
+        self.changes = ContactChanges(self)
+        self.changes.failed.connect(self.show_error)
+        self.editing = ContactEditing(db, self.undo_stack, self.changes)
+
+        self.contacts = ContactsPage(db, self.editing)
+        self.contacts.editRequested.connect(self.edit_contact)
+        self.contacts.addRequested.connect(self.quick_add)
+        self.contacts.demoRequested.connect(self.load_demo)
+        self.contacts.selectionChanged.connect(self._update_actions)
+
+        self.views = QStackedWidget()
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setIconSize(QSize(20, 20))
+        self.navigation.setFixedWidth(150)
+        self.navigation.setFrameShape(QListWidget.Shape.NoFrame)
+        self.navigation.setStyleSheet("QListWidget#navigation::item { padding: 7px 10px; }")
+        self._add_view("Contacts", self.contacts, "x-office-address-book")
+        self._add_view("Timeline", _coming_later("Timeline"), "view-calendar-list", enabled=False)
+        self._add_view("Reminders", _coming_later("Reminders"), "appointment-soon", enabled=False)
+        self.navigation.currentRowChanged.connect(self.views.setCurrentIndex)
+        self.navigation.setCurrentRow(0)
+
+        body = QWidget()
+        layout = QHBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.views, 1)
+        self.setCentralWidget(body)
+        self._build_actions()
+        self.resize(1200, 760)
+        self._restore_layout()
+        self.statusBar().showMessage("Ready", 2000)
+
+    # --- structure ------------------------------------------------------------------
+    def _add_view(self, title: str, widget: QWidget, icon: str, enabled: bool = True) -> None:
+        item = QListWidgetItem(QIcon.fromTheme(icon), title)
+        if not enabled:
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            item.setToolTip(f"{title} arrives in a later version.")
+        self.navigation.addItem(item)
+        self.views.addWidget(widget)
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | str | None = None,
+        icon: str | None = None,
+        tip: str | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if icon:
+            action.setIcon(QIcon.fromTheme(icon))
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.add_action = self._action(
+            "&Add person…",
+            self.quick_add,
+            "Ctrl+N",
+            "contact-new",
+            "Add a person: a name is enough (Ctrl+N)",
+        )
+        self.add_full_action = self._action(
+            "New person with &details…", self.new_contact, "Ctrl+Shift+N"
+        )
+        self.import_action = self._action("&Import…", lambda: None)
+        self.import_action.setEnabled(False)
+        self.trash_action = self._action(
+            "&Trash…",
+            self.show_trash,
+            None,
+            "user-trash",
+            "People you deleted, to restore or delete for good",
+        )
+        self.quit_action = self._action(
+            "&Quit", self.close, QKeySequence.StandardKey.Quit, "application-exit"
+        )
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setIcon(QIcon.fromTheme("edit-undo"))
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Y")])
+        self.redo_action.setIcon(QIcon.fromTheme("edit-redo"))
+        self.edit_action = self._action(
+            "&Edit person…",
+            self._edit_selected,
+            "F2",
+            "document-edit",
+            "Edit the selected person (F2, Enter)",
+        )
+        self.delete_action = self._action(
+            "&Delete",
+            self.contacts.delete_selected,
+            QKeySequence.StandardKey.Delete,
+            "edit-delete",
+            "Move the selected people to the trash (Delete)",
+        )
+        self.find_action = self._action("&Find…", self.contacts.focus_search, None, "edit-find")
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.about_action = self._action(f"&About {APP_NAME}", self.about)
+
+        file_menu = self.menuBar().addMenu("&File")
+        for action in (self.add_action, self.add_full_action, self.import_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.trash_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        for action in (self.undo_action, self.redo_action):
+            edit_menu.addAction(action)
+        edit_menu.addSeparator()
+        for action in (self.edit_action, self.delete_action, self.find_action):
+            edit_menu.addAction(action)
+        view_menu = self.menuBar().addMenu("&View")
+        for row in range(self.navigation.count()):
+            item = self.navigation.item(row)
+            action = self._action(
+                item.text(), lambda r=row: self.navigation.setCurrentRow(r), f"Ctrl+{row + 1}"
+            )
+            action.setEnabled(bool(item.flags() & Qt.ItemFlag.ItemIsEnabled))
+            view_menu.addAction(action)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (self.add_action, self.edit_action, self.delete_action):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.undo_action)
+        toolbar.addAction(self.redo_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.trash_action)
+        self.addToolBar(toolbar)
+        self.undo_stack.indexChanged.connect(self._announce_undo)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        count = len(self.contacts.selected_ids())
+        self.edit_action.setEnabled(count == 1)
+        self.delete_action.setEnabled(count > 0)
+
+    def _announce_undo(self) -> None:
+        text = self.undo_stack.undoText()
+        if text:
+            self.statusBar().showMessage(f"{text} — Undo with Ctrl+Z", 6000)
+
+    # --- actions ------------------------------------------------------------------
+    def show_error(self, message: str) -> None:
+        QMessageBox.warning(self, APP_NAME, message)
+
+    def quick_add(self) -> None:
+        self.navigation.setCurrentRow(0)
+        dialog = QuickAddDialog(self._db, self.editing.create, self.new_contact, self)
+        dialog.open()
+
+    def new_contact(self, draft: ContactData | None = None) -> None:
+        dialog = ContactEditor(
+            self._db, self.editing.create, draft=draft or ContactData(), parent=self
+        )
+        dialog.open()
+
+    def _edit_selected(self) -> None:
+        ids = self.contacts.selected_ids()
+        if len(ids) == 1:
+            self.edit_contact(ids[0])
+
+    def edit_contact(self, contact_id: int) -> None:
+        try:
+            record = load_contact(self._db, contact_id)
+        except ContactNotFoundError as exc:
+            self.show_error(str(exc))
+            return
+        dialog = ContactEditor(
+            self._db, lambda data: self.editing.edit(contact_id, data), record=record, parent=self
+        )
+        dialog.open()
+
+    def show_trash(self) -> None:
+        dialog = TrashDialog(self._db, self.editing, self)
+        dialog.open()
+
+    def load_demo(self) -> None:
+        try:
+            with user_facing_errors():
+                generate_demo(self._db, DEMO_SIZE)
+        except StoreError as exc:
+            self.show_error(str(exc))
+            return
+        self.changes.announce(ChangeSet((), membership=True))
+        self.statusBar().showMessage(f"Added {DEMO_SIZE} demo people.", 6000)
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"<h3>{APP_NAME} {__version__}</h3><p>Build and keep work allies.</p>"
+            f"<p>Your data stays on this computer:<br><code>{self._db.database}</code></p>",
+        )
+
+    # --- remembered layout --------------------------------------------------------
+    def _restore_layout(self) -> None:
+        geometry = self._settings.state("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        window_state = self._settings.state("window/state")
+        if window_state is not None:
+            self.restoreState(window_state)
+        splitter = self._settings.state("contacts/splitter")
+        if splitter is not None:
+            self.contacts.splitter.restoreState(splitter)
+        header = self._settings.state("contacts/header")
+        if header is not None:
+            self.contacts.table.horizontalHeader().restoreState(header)
+
+    def save_layout(self) -> None:
+        self._settings.set_state("window/geometry", self.saveGeometry())
+        self._settings.set_state("window/state", self.saveState())
+        self._settings.set_state("contacts/splitter", self.contacts.splitter.saveState())
+        self._settings.set_state(
+            "contacts/header", self.contacts.table.horizontalHeader().saveState()
+        )
+        self._settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.save_layout()
+        super().closeEvent(event)
+
+
+def _coming_later(title: str) -> QWidget:
+    label = QLabel(f"{title} arrives in a later version.")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label

@@ -1,0 +1,49 @@
+"""The first start: an empty network, and three ways to begin."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+
+class WelcomePage(QWidget):
+    addRequested = Signal()  # noqa: N815
+    importRequested = Signal()  # noqa: N815
+    demoRequested = Signal()  # noqa: N815
+
+    def __init__(self, import_available: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        title = QLabel("Welcome to Ally")
+        title.setObjectName("welcomeTitle")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.8)
+        font.setBold(True)
+        title.setFont(font)
+        text = QLabel(
+            "Keep the people you meet at work: what they know, whom they know and what they "
+            "want. Capturing someone takes seconds: a name is enough, the rest can come later."
+        )
+        text.setWordWrap(True)
+        text.setMaximumWidth(520)
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.add_button = QPushButton("Add your first ally")
+        self.add_button.setDefault(True)
+        self.import_button = QPushButton("Import…")
+        self.import_button.setEnabled(import_available)
+        if not import_available:
+            self.import_button.setToolTip("Import from CSV and vCard arrives in a later version.")
+        self.demo_button = QPushButton("Try with demo data")
+        for button in (self.add_button, self.import_button, self.demo_button):
+            button.setMinimumWidth(220)
+            button.setMinimumHeight(34)
+        self.add_button.clicked.connect(self.addRequested)
+        self.import_button.clicked.connect(self.importRequested)
+        self.demo_button.clicked.connect(self.demoRequested)
+        layout = QVBoxLayout(self)
+        layout.addStretch(2)
+        for widget in (title, text):
+            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addSpacing(18)
+        for button in (self.add_button, self.import_button, self.demo_button):
+            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(3)
