@@ -99,6 +99,7 @@ def run(data_dir: Path, on_window: Callable[[object], None] | None = None) -> in
         if on_window is not None:
             on_window(window)
 
+    stop_on_signals(app)
     try:
         code = app.exec()
     finally:
@@ -106,6 +107,31 @@ def run(data_dir: Path, on_window: Callable[[object], None] | None = None) -> in
         close_database(db)
         log.info("%s closed", APP_NAME)
     return int(code)
+
+
+def stop_on_signals(app: object) -> None:
+    """SIGTERM and SIGINT close the window cleanly (layout saved, database closed).
+
+    Python runs signal handlers only between bytecodes, and Qt's event loop is C++: a
+    short timer gives the interpreter a chance to notice a signal.
+    """
+    import signal
+
+    from PySide6.QtCore import QCoreApplication, QTimer
+
+    assert isinstance(app, QCoreApplication)
+
+    def quit_app(signum: int, _frame: object) -> None:
+        log.info("signal %d: closing", signum)
+        for widget in getattr(app, "topLevelWidgets", list)():
+            widget.close()
+        app.quit()
+
+    signal.signal(signal.SIGTERM, quit_app)
+    signal.signal(signal.SIGINT, quit_app)
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
 
 
 def _bring_forward(window: object) -> None:

@@ -17,6 +17,7 @@ import peewee as pw
 from ally_desktop.core.records import Closeness, ContactRow
 from ally_desktop.core.text import clean_line, sort_key, vocabulary_key
 from ally_desktop.store import search
+from ally_desktop.store.db import sqlite_connection
 
 
 class SortKey(Enum):
@@ -88,7 +89,7 @@ def contact_ids(db: pw.SqliteDatabase, query: ContactQuery) -> array[int]:
     if query.trashed:
         order = f"c.trashed_at DESC, {order}"
     sql = f"SELECT c.id FROM contact c WHERE {' AND '.join(clauses)} ORDER BY {order}"
-    cursor = db.connection().execute(sql, params)
+    cursor = sqlite_connection(db).execute(sql, params)
     ids: array[int] = array("q")
     while chunk := cursor.fetchmany(10_000):
         ids.extend(row[0] for row in chunk)
@@ -110,7 +111,7 @@ FROM contact c WHERE c.id IN ({marks})
 def rows_by_ids(db: pw.SqliteDatabase, ids: Sequence[int]) -> dict[int, ContactRow]:
     """The list rows of these contacts, by id (ids that no longer exist are absent)."""
     rows: dict[int, ContactRow] = {}
-    conn = db.connection()
+    conn = sqlite_connection(db)
     for start in range(0, len(ids), 500):
         batch = list(ids[start : start + 500])
         sql = _ROW_SQL.format(marks=",".join("?" * len(batch)))
@@ -146,7 +147,7 @@ def rows_by_ids(db: pw.SqliteDatabase, ids: Sequence[int]) -> dict[int, ContactR
 def count_contacts(db: pw.SqliteDatabase, *, trashed: bool = False) -> int:
     condition = "IS NOT NULL" if trashed else "IS NULL"
     sql = f"SELECT count(*) FROM contact WHERE trashed_at {condition}"
-    return int(db.connection().execute(sql).fetchone()[0])
+    return int(sqlite_connection(db).execute(sql).fetchone()[0])
 
 
 def tag_names(db: pw.SqliteDatabase) -> list[str]:
@@ -155,7 +156,7 @@ def tag_names(db: pw.SqliteDatabase) -> list[str]:
         "SELECT t.name FROM tag t WHERE EXISTS (SELECT 1 FROM contact_tag ct JOIN contact c"
         " ON c.id = ct.contact_id WHERE ct.tag_id = t.id AND c.trashed_at IS NULL)"
     )
-    names = [name for (name,) in db.connection().execute(sql)]
+    names = [name for (name,) in sqlite_connection(db).execute(sql)]
     return sorted(names, key=sort_key)
 
 
@@ -163,7 +164,7 @@ def topic_names(db: pw.SqliteDatabase, prefix: str = "", limit: int = 50) -> lis
     """Topics of the shared vocabulary starting with ``prefix`` (for completion)."""
     key = vocabulary_key(prefix)
     sql = "SELECT name FROM topic WHERE key >= ? AND key < ? ORDER BY key LIMIT ?"
-    rows = db.connection().execute(sql, (key, key + "\U0010ffff", limit))
+    rows = sqlite_connection(db).execute(sql, (key, key + "\U0010ffff", limit))
     return [name for (name,) in rows]
 
 
@@ -173,7 +174,7 @@ def organization_names(db: pw.SqliteDatabase, limit: int = 5000) -> list[str]:
         "SELECT organization FROM contact WHERE trashed_at IS NULL AND organization <> ''"
         " GROUP BY organization COLLATE NOCASE ORDER BY count(*) DESC LIMIT ?"
     )
-    names = [name for (name,) in db.connection().execute(sql, (limit,))]
+    names = [name for (name,) in sqlite_connection(db).execute(sql, (limit,))]
     return sorted(names, key=sort_key)
 
 
@@ -196,5 +197,5 @@ def find_by_name(
         " AND c.id IN (SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?) AND c.id <> ?"
         " ORDER BY c.sort_name LIMIT ?"
     )
-    rows = db.connection().execute(sql, ("name : (" + expression + ")", exclude or -1, limit))
+    rows = sqlite_connection(db).execute(sql, ("name : (" + expression + ")", exclude or -1, limit))
     return [NameMatch(*row) for row in rows]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
 import peewee as pw
 
@@ -26,6 +27,7 @@ from ally_desktop.core.records import (
 from ally_desktop.core.text import sort_key, utc_now, vocabulary_key
 from ally_desktop.core.validation import validate_contact
 from ally_desktop.store import search
+from ally_desktop.store.db import sqlite_connection
 from ally_desktop.store.models import (
     Connection,
     Contact,
@@ -83,14 +85,19 @@ def _vocabulary_ids(model: type[Topic] | type[Tag], names: Sequence[str]) -> lis
     return ids
 
 
-def _existing_ids(ids: Iterable[int]) -> set[int]:
+def _rows(db: pw.SqliteDatabase, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+    return sqlite_connection(db).execute(sql, params).fetchall()
+
+
+def _existing_ids(db: pw.SqliteDatabase, ids: Iterable[int]) -> set[int]:
     wanted = list(set(ids))
     if not wanted:
         return set()
-    return {c for (c,) in Contact.select(Contact.id).where(Contact.id.in_(wanted)).tuples()}
+    marks = ",".join("?" * len(wanted))
+    return {c for (c,) in _rows(db, f"SELECT id FROM contact WHERE id IN ({marks})", wanted)}
 
 
-def _write_children(contact_id: int, data: ContactData) -> None:
+def _write_children(db: pw.SqliteDatabase, contact_id: int, data: ContactData) -> None:
     for model in (
         ContactEmail,
         ContactPhone,
@@ -106,8 +113,10 @@ def _write_children(contact_id: int, data: ContactData) -> None:
         (ContactPhone, data.phones),
         (ContactLink, data.links),
     ):
-        for position, item in enumerate(values):
-            model.create(contact=contact_id, position=position, label=item.label, value=item.value)
+        for position, value in enumerate(values):
+            model.create(
+                contact=contact_id, position=position, label=value.label, value=value.value
+            )
     for position, address in enumerate(data.addresses):
         ContactAddress.create(
             contact=contact_id,
@@ -123,35 +132,26 @@ def _write_children(contact_id: int, data: ContactData) -> None:
         ContactTopic.insert(contact=contact_id, topic=topic_id, position=position).execute()
     for position, tag_id in enumerate(_vocabulary_ids(Tag, data.tags)):
         ContactTag.insert(contact=contact_id, tag=tag_id, position=position).execute()
-    for item in data.dates:
+    for day in data.dates:
         ImportantDateRow.create(
             contact=contact_id,
-            kind=item.kind,
-            label=item.label,
-            year=item.year,
-            month=item.month,
-            day=item.day,
+            kind=day.kind,
+            label=day.label,
+            year=day.year,
+            month=day.month,
+            day=day.day,
         )
-    _write_connections(contact_id, data.connections)
+    _write_connections(db, contact_id, data.connections)
 
 
-def _write_connections(contact_id: int, links: Sequence[ConnectionLink]) -> set[int]:
-    """Replace every connection of this contact; returns the contacts touched on the other end."""
-    before = {
-        other
-        for (other,) in Connection.select(Connection.to_contact)
-        .where(Connection.from_contact == contact_id)
-        .tuples()
-    } | {
-        other
-        for (other,) in Connection.select(Connection.from_contact)
-        .where(Connection.to_contact == contact_id)
-        .tuples()
-    }
+def _write_connections(
+    db: pw.SqliteDatabase, contact_id: int, links: Sequence[ConnectionLink]
+) -> None:
+    """Replace every connection of this contact (both directions) with ``links``."""
     Connection.delete().where(
         (Connection.from_contact == contact_id) | (Connection.to_contact == contact_id)
     ).execute()
-    alive = _existing_ids(link.other_id for link in links) - {contact_id}
+    alive = _existing_ids(db, (link.other_id for link in links)) - {contact_id}
     now = utc_now()
     for link in links:
         if link.other_id not in alive:
@@ -169,7 +169,6 @@ def _write_connections(contact_id: int, links: Sequence[ConnectionLink]) -> set[
             .on_conflict_ignore()
             .execute()
         )
-    return before | alive
 
 
 def create_contact(db: pw.SqliteDatabase, data: ContactData, contact_id: int | None = None) -> int:
@@ -181,8 +180,8 @@ def create_contact(db: pw.SqliteDatabase, data: ContactData, contact_id: int | N
         if contact_id is not None:
             columns["id"] = contact_id
         new_id = int(Contact.insert(**columns).execute())
-        _write_children(new_id, data)
-        search.reindex_contacts(db.connection(), [new_id])
+        _write_children(db, new_id, data)
+        search.reindex_contacts(sqlite_connection(db), [new_id])
     return new_id
 
 
@@ -197,8 +196,8 @@ def update_contact(db: pw.SqliteDatabase, contact_id: int, data: ContactData) ->
         )
         if not changed:
             raise ContactNotFoundError(f"Contact {contact_id} no longer exists.")
-        _write_children(contact_id, data)
-        search.reindex_contacts(db.connection(), [contact_id])
+        _write_children(db, contact_id, data)
+        search.reindex_contacts(sqlite_connection(db), [contact_id])
 
 
 def set_trashed(db: pw.SqliteDatabase, contact_ids: Sequence[int], trashed: bool) -> int:
@@ -233,7 +232,7 @@ def purge_contacts(db: pw.SqliteDatabase, contact_ids: Sequence[int]) -> int:
     ids = list(contact_ids)
     removed = 0
     with db.atomic():
-        conn = db.connection()
+        conn = sqlite_connection(db)
         for start in range(0, len(ids), 500):
             batch = ids[start : start + 500]
             marks = ",".join("?" * len(batch))
@@ -244,109 +243,113 @@ def purge_contacts(db: pw.SqliteDatabase, contact_ids: Sequence[int]) -> int:
 
 def empty_trash(db: pw.SqliteDatabase) -> int:
     """Delete for good every contact in the trash; returns how many."""
-    ids = [
-        c for (c,) in Contact.select(Contact.id).where(Contact.trashed_at.is_null(False)).tuples()
-    ]
+    ids = [c for (c,) in _rows(db, "SELECT id FROM contact WHERE trashed_at IS NOT NULL")]
     return purge_contacts(db, ids)
 
 
 def load_contact(db: pw.SqliteDatabase, contact_id: int) -> ContactRecord:
     """Everything stored about one contact, connections resolved to names."""
     with db.atomic():  # one consistent read
-        row = Contact.get_or_none(Contact.id == contact_id)
-        if row is None:
+        found = _rows(db, f"SELECT {_CONTACT_COLUMNS} FROM contact WHERE id = ?", [contact_id])
+        if not found:
             raise ContactNotFoundError(f"Contact {contact_id} no longer exists.")
+        row = dict(zip(_CONTACT_COLUMNS.split(", "), found[0], strict=True))
 
-        def values(
-            model: type[ContactEmail] | type[ContactPhone] | type[ContactLink],
-        ) -> list[LabeledValue]:
-            query = model.select(model.label, model.value).where(model.contact == contact_id)
-            return [LabeledValue(lbl, val) for lbl, val in query.order_by(model.position).tuples()]
+        def values(table: str) -> list[LabeledValue]:
+            sql = f"SELECT label, value FROM {table} WHERE contact_id = ? ORDER BY position"
+            return [LabeledValue(*r) for r in _rows(db, sql, [contact_id])]
 
         addresses = [
-            Address(a.label, a.street, a.city, a.region, a.postal_code, a.country)
-            for a in ContactAddress.select()
-            .where(ContactAddress.contact == contact_id)
-            .order_by(ContactAddress.position)
+            Address(*r)
+            for r in _rows(
+                db,
+                "SELECT label, street, city, region, postal_code, country FROM contact_address"
+                " WHERE contact_id = ? ORDER BY position",
+                [contact_id],
+            )
         ]
         topics = [
             name
-            for (name,) in Topic.select(Topic.name)
-            .join(ContactTopic)
-            .where(ContactTopic.contact == contact_id)
-            .order_by(ContactTopic.position)
-            .tuples()
+            for (name,) in _rows(
+                db,
+                "SELECT t.name FROM contact_topic ct JOIN topic t ON t.id = ct.topic_id"
+                " WHERE ct.contact_id = ? ORDER BY ct.position",
+                [contact_id],
+            )
         ]
         tags = [
             name
-            for (name,) in Tag.select(Tag.name)
-            .join(ContactTag)
-            .where(ContactTag.contact == contact_id)
-            .order_by(ContactTag.position)
-            .tuples()
+            for (name,) in _rows(
+                db,
+                "SELECT t.name FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id"
+                " WHERE ct.contact_id = ? ORDER BY ct.position",
+                [contact_id],
+            )
         ]
         dates = [
-            ImportantDate(d.kind, d.month, d.day, d.year, d.label)
-            for d in ImportantDateRow.select()
-            .where(ImportantDateRow.contact == contact_id)
-            .order_by(ImportantDateRow.month, ImportantDateRow.day, ImportantDateRow.id)
+            ImportantDate(*r)
+            for r in _rows(
+                db,
+                "SELECT kind, month, day, year, label FROM important_date WHERE contact_id = ?"
+                " ORDER BY month, day, id",
+                [contact_id],
+            )
         ]
-        views = _connection_views(contact_id)
+        views = _connection_views(db, contact_id)
 
     data = ContactData(
-        given_name=row.given_name,
-        family_name=row.family_name,
-        display_name=row.display_name,
-        nickname=row.nickname,
-        pronouns=row.pronouns,
-        job_title=row.job_title,
-        organization=row.organization,
-        team=row.team,
-        photo=bytes(row.photo) if row.photo is not None else None,
-        met_how=row.met_how,
-        met_on=date.fromisoformat(row.met_on) if row.met_on else None,
-        closeness=Closeness(row.closeness),
-        cadence_days=row.cadence_days,
-        notes=row.notes,
-        ambitions=row.ambitions,
-        archived=bool(row.archived),
-        emails=values(ContactEmail),
-        phones=values(ContactPhone),
-        links=values(ContactLink),
+        given_name=row["given_name"],
+        family_name=row["family_name"],
+        display_name=row["display_name"],
+        nickname=row["nickname"],
+        pronouns=row["pronouns"],
+        job_title=row["job_title"],
+        organization=row["organization"],
+        team=row["team"],
+        photo=bytes(row["photo"]) if row["photo"] is not None else None,
+        met_how=row["met_how"],
+        met_on=date.fromisoformat(row["met_on"]) if row["met_on"] else None,
+        closeness=Closeness(row["closeness"]),
+        cadence_days=row["cadence_days"],
+        notes=row["notes"],
+        ambitions=row["ambitions"],
+        archived=bool(row["archived"]),
+        emails=values("contact_email"),
+        phones=values("contact_phone"),
+        links=values("contact_link"),
         addresses=addresses,
         topics=topics,
         tags=tags,
         dates=dates,
         connections=[v.link for v in views],
     )
-    return ContactRecord(row.id, data, row.created_at, row.updated_at, row.trashed_at, views)
+    return ContactRecord(
+        contact_id, data, row["created_at"], row["updated_at"], row["trashed_at"], views
+    )
 
 
-def _connection_views(contact_id: int) -> list[ConnectionView]:
+_CONTACT_COLUMNS = (
+    "given_name, family_name, display_name, nickname, pronouns, job_title, organization, team,"
+    " photo, met_how, met_on, closeness, cadence_days, notes, ambitions, archived, created_at,"
+    " updated_at, trashed_at"
+)
+_CONNECTIONS_SQL = """
+SELECT c.id, c.full_name, c.trashed_at, k.kind, k.label, k.note, k.outgoing FROM (
+    SELECT to_id AS other, kind, label, note, 1 AS outgoing FROM connection WHERE from_id = ?
+    UNION ALL
+    SELECT from_id, kind, label, note, 0 FROM connection WHERE to_id = ?
+) k JOIN contact c ON c.id = k.other
+"""
+
+
+def _connection_views(db: pw.SqliteDatabase, contact_id: int) -> list[ConnectionView]:
     """Both directions of this contact's connections (those to people in the trash flagged)."""
     views: list[ConnectionView] = []
-    for outgoing, mine, theirs in (
-        (True, Connection.from_contact, Connection.to_contact),
-        (False, Connection.to_contact, Connection.from_contact),
+    for other_id, other_name, other_trashed, kind, label, note, outgoing in _rows(
+        db, _CONNECTIONS_SQL, [contact_id, contact_id]
     ):
-        query = (
-            Connection.select(
-                theirs,
-                Contact.full_name,
-                Contact.trashed_at,
-                Connection.kind,
-                Connection.label,
-                Connection.note,
-            )
-            .join(Contact, on=(Contact.id == theirs))
-            .where(mine == contact_id)
-            .tuples()
-        )
-        for other_id, other_name, other_trashed, kind, label, note in query:
-            link = ConnectionLink(other_id, kind, outgoing, label, note)
-            phrase = connections.describe(kind, label, outgoing)
-            views.append(
-                ConnectionView(other_id, other_name, phrase, link, other_trashed is not None)
-            )
+        link = ConnectionLink(other_id, kind, bool(outgoing), label, note)
+        phrase = connections.describe(kind, label, bool(outgoing))
+        views.append(ConnectionView(other_id, other_name, phrase, link, other_trashed is not None))
     views.sort(key=lambda v: (v.phrase, sort_key(v.other_name)))
     return views

@@ -17,6 +17,7 @@ import peewee as pw
 from ally_desktop.core.records import Closeness
 from ally_desktop.core.text import sort_key, utc_now, vocabulary_key
 from ally_desktop.store import search
+from ally_desktop.store.db import sqlite_connection
 
 # (given, family, ascii form for email addresses)
 _PEOPLE_NAMES: tuple[tuple[str, str, str], ...] = (
@@ -255,7 +256,7 @@ def generate_demo(
     now = utc_now()
     today = date.today()
     with db.atomic():
-        conn = db.connection()
+        conn = sqlite_connection(db)
         topic_ids = _vocabulary(conn, "topic", _TOPICS)
         tag_ids = _vocabulary(conn, "tag", _TAGS)
         first_id = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM contact").fetchone()[0])

@@ -55,7 +55,7 @@ def connect(path: Path) -> pw.SqliteDatabase:
     try:
         database.connect()
         # Reading the schema is the cheapest way to learn that a file is not a database.
-        database.connection().execute("SELECT count(*) FROM sqlite_master").fetchone()
+        sqlite_connection(database).execute("SELECT count(*) FROM sqlite_master").fetchone()
     except (sqlite3.Error, pw.DatabaseError) as exc:
         if not database.is_closed():
             database.close()
@@ -74,7 +74,7 @@ def open_database(path: Path) -> pw.SqliteDatabase:
     """Open (creating if needed) and migrate the database, and bind the models to it."""
     database = connect(path)
     try:
-        migrations.migrate(database.connection())
+        migrations.migrate(sqlite_connection(database))
     except (sqlite3.Error, pw.DatabaseError) as exc:
         database.close()
         raise _friendly(exc, path) from exc
@@ -83,6 +83,13 @@ def open_database(path: Path) -> pw.SqliteDatabase:
         raise
     database.bind(MODELS, bind_refs=False, bind_backrefs=False)
     return database
+
+
+def sqlite_connection(database: pw.SqliteDatabase) -> sqlite3.Connection:
+    """The open ``sqlite3`` connection under Peewee, for bulk and hot-path SQL."""
+    connection = database.connection()  # type: ignore[no-untyped-call]
+    assert isinstance(connection, sqlite3.Connection)
+    return connection
 
 
 def close_database(database: pw.SqliteDatabase) -> None:

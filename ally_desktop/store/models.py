@@ -17,6 +17,7 @@ class BaseModel(pw.Model):
 
 
 class Contact(BaseModel):
+    id = pw.AutoField()
     given_name = pw.TextField(default="")
     family_name = pw.TextField(default="")
     display_name = pw.TextField(default="")
@@ -44,6 +45,7 @@ class Contact(BaseModel):
 
 
 class _ContactChild(BaseModel):
+    id = pw.AutoField()
     contact = pw.ForeignKeyField(Contact, column_name="contact_id", on_delete="CASCADE")
     position = pw.IntegerField(default=0)
     label = pw.TextField(default="")
@@ -84,6 +86,7 @@ class ContactAddress(_ContactChild):
 class Topic(BaseModel):
     """A subject someone knows about; shared by everyone who knows it ("who knows X")."""
 
+    id = pw.AutoField()
     name = pw.TextField()
     key = pw.TextField(unique=True)
 
@@ -103,6 +106,7 @@ class ContactTopic(BaseModel):
 
 
 class Tag(BaseModel):
+    id = pw.AutoField()
     name = pw.TextField()
     key = pw.TextField(unique=True)
 
@@ -122,6 +126,7 @@ class ContactTag(BaseModel):
 
 
 class ImportantDate(BaseModel):
+    id = pw.AutoField()
     contact = pw.ForeignKeyField(Contact, column_name="contact_id", on_delete="CASCADE")
     kind = pw.TextField()
     label = pw.TextField(default="")
@@ -136,6 +141,7 @@ class ImportantDate(BaseModel):
 class Connection(BaseModel):
     """A typed link between two contacts, read from both sides ("reports to" / "manages")."""
 
+    id = pw.AutoField()
     from_contact = pw.ForeignKeyField(
         Contact, column_name="from_id", on_delete="CASCADE", backref="outgoing"
     )

@@ -106,4 +106,4 @@ def index_is_consistent(conn: sqlite3.Connection) -> bool:
         "SELECT count(*) FROM contact_fts f WHERE NOT EXISTS"
         " (SELECT 1 FROM contact c WHERE c.id = f.rowid)"
     ).fetchone()[0]
-    return missing == 0 and extra == 0
+    return bool(missing == 0 and extra == 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import peewee as pw
 from PySide6.QtCore import QSize, Qt
@@ -90,7 +91,7 @@ class MainWindow(QMainWindow):
         self,
         text: str,
         slot: Callable[[], object],
-        shortcut: QKeySequence | str | None = None,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
         icon: str | None = None,
         tip: str | None = None,
     ) -> QAction:
@@ -133,7 +134,9 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.undo_action.setIcon(QIcon.fromTheme("edit-undo"))
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Y")])
+        self.redo_action.setShortcuts(
+            [QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Y")]
+        )
         self.redo_action.setIcon(QIcon.fromTheme("edit-redo"))
         self.edit_action = self._action(
             "&Edit person…",
@@ -170,7 +173,7 @@ class MainWindow(QMainWindow):
         for row in range(self.navigation.count()):
             item = self.navigation.item(row)
             action = self._action(
-                item.text(), lambda r=row: self.navigation.setCurrentRow(r), f"Ctrl+{row + 1}"
+                item.text(), partial(self.navigation.setCurrentRow, row), f"Ctrl+{row + 1}"
             )
             action.setEnabled(bool(item.flags() & Qt.ItemFlag.ItemIsEnabled))
             view_menu.addAction(action)

@@ -148,9 +148,9 @@ def render_contact(record: ContactRecord, muted: str, link: str, chip: str) -> s
     parts.append(_section("Contact", "<br>".join(reach), muted))
 
     dates = []
-    for item in data.dates:
-        when = f"{item.day} {_MONTHS[item.month - 1]}" + (f" {item.year}" if item.year else "")
-        dates.append(f"{_label(item.title(), muted)}{when}")
+    for day in data.dates:
+        when = f"{day.day} {_MONTHS[day.month - 1]}" + (f" {day.year}" if day.year else "")
+        dates.append(f"{_label(day.title(), muted)}{when}")
     parts.append(_section("Dates", "<br>".join(dates), muted))
 
     met = _e(data.met_how)

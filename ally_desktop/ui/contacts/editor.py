@@ -31,7 +31,15 @@ from PySide6.QtWidgets import (
 )
 
 from ally_desktop.core.contact_queries import organization_names, tag_names, topic_names
-from ally_desktop.core.records import Closeness, ContactData, ContactRecord
+from ally_desktop.core.records import (
+    Address,
+    Closeness,
+    ConnectionLink,
+    ContactData,
+    ContactRecord,
+    ImportantDate,
+    LabeledValue,
+)
 from ally_desktop.core.validation import FieldError, ValidationError, validate_contact
 from ally_desktop.store.errors import StoreError
 from ally_desktop.ui.avatars import avatar_image
@@ -45,7 +53,7 @@ from ally_desktop.ui.widgets.fields import DateField, TermsField
 from ally_desktop.ui.widgets.rows import RepeatingRows
 
 PHOTO_PIXELS = 256
-SaveCallback = Callable[[ContactData], None]
+SaveCallback = Callable[[ContactData], object]
 
 
 def photo_bytes(path: str) -> bytes:
@@ -64,7 +72,7 @@ def photo_bytes(path: str) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.convertToFormat(QImage.Format.Format_RGB32).save(buffer, "JPEG", 85)
+    image.convertToFormat(QImage.Format.Format_RGB32).save(buffer, b"JPEG", 85)
     return bytes(data.data())
 
 
@@ -117,7 +125,7 @@ class ContactEditor(QDialog):
         save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         save_button.setToolTip("Save (Ctrl+Enter)")
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, activated=self.accept)
+            QShortcut(QKeySequence(keys), self, self.accept)
         layout = QVBoxLayout(self)
         layout.addWidget(self.error_banner)
         layout.addWidget(self.tabs, 1)
@@ -204,29 +212,29 @@ class ContactEditor(QDialog):
 
     def _build_reach(self, data: ContactData) -> None:
         form = self._page("Contact &info")
-        self.emails: RepeatingRows = RepeatingRows(
+        self.emails: RepeatingRows[LabeledValue] = RepeatingRows(
             lambda v: LabeledValueRow(v, ("work", "home", "other"), "name@example.com"), "Add email"
         )
         self.emails.set_values(data.emails)
         form.addRow("Emails", self.emails)
-        self.phones: RepeatingRows = RepeatingRows(
+        self.phones: RepeatingRows[LabeledValue] = RepeatingRows(
             lambda v: LabeledValueRow(v, ("mobile", "work", "home"), "+1 555 123 4567"), "Add phone"
         )
         self.phones.set_values(data.phones)
         form.addRow("Phones", self.phones)
-        self.links: RepeatingRows = RepeatingRows(
+        self.links: RepeatingRows[LabeledValue] = RepeatingRows(
             lambda v: LabeledValueRow(v, ("LinkedIn", "website", "GitHub", "other"), "https://…"),
             "Add link",
         )
         self.links.set_values(data.links)
         form.addRow("Web links", self.links)
-        self.addresses: RepeatingRows = RepeatingRows(AddressRow, "Add address")
+        self.addresses: RepeatingRows[Address] = RepeatingRows(AddressRow, "Add address")
         self.addresses.set_values(data.addresses)
         form.addRow("Addresses", self.addresses)
 
     def _build_dates(self, data: ContactData) -> None:
         form = self._page("&Dates")
-        self.dates: RepeatingRows = RepeatingRows(DateRow, "Add date")
+        self.dates: RepeatingRows[ImportantDate] = RepeatingRows(DateRow, "Add date")
         self.dates.set_values(data.dates)
         form.addRow("Important dates", self.dates)
 
@@ -234,7 +242,7 @@ class ContactEditor(QDialog):
         form = self._page("Co&nnections")
         views = [v for v in record.connections if not v.other_trashed] if record else []
         names = {v.other_id: v.other_name for v in views}
-        self.connections: RepeatingRows = RepeatingRows(
+        self.connections: RepeatingRows[ConnectionLink] = RepeatingRows(
             lambda v: ConnectionRow(
                 v, self._db, self._contact_id, names.get(v.other_id, "") if v else ""
             ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import peewee as pw
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -218,7 +218,7 @@ class ContactsPage(QWidget):
 
     def _update_empty_state(self) -> None:
         empty = count_contacts(self._db) == 0 and not self.search.text()
-        self.stack.setCurrentWidget(self.welcome if empty else self.stack.widget(0))
+        self.stack.setCurrentIndex(1 if empty else 0)
 
     def _on_changed(self, change: ChangeSet) -> None:
         if change.membership:
@@ -344,7 +344,7 @@ class ContactsPage(QWidget):
             row = min(next_row, self.model.rowCount() - 1)
             self._select_ids([self.model.contact_id(row)], scroll=True)
 
-    def _context_menu(self, position: object) -> None:
+    def _context_menu(self, position: QPoint) -> None:
         menu = QMenu(self)
         ids = self.selected_ids()
         actions: list[tuple[str, Callable[[], None], bool]] = [
@@ -355,7 +355,7 @@ class ContactsPage(QWidget):
             action = menu.addAction(text)
             action.setEnabled(enabled)
             action.triggered.connect(slot)
-        menu.exec(self.table.viewport().mapToGlobal(position))  # type: ignore[arg-type]
+        menu.exec(self.table.viewport().mapToGlobal(position))
 
     def column_count(self) -> int:
         return len(COLUMNS)

@@ -36,7 +36,7 @@ class QuickAddDialog(QDialog):
     def __init__(
         self,
         db: pw.SqliteDatabase,
-        save: Callable[[ContactData], None],
+        save: Callable[[ContactData], object],
         more: Callable[[ContactData], None],
         parent: QWidget | None = None,
     ) -> None:

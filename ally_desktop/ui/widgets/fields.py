@@ -64,13 +64,18 @@ class TermsField(QLineEdit):
     def _update_completion(self) -> None:
         prefix = self._current_term()
         if not prefix:
-            self._completer.popup().hide()
+            self._hide_popup()
             return
         self._completer.setCompletionPrefix(prefix)
         if self._completer.completionCount():
             self._completer.complete()
         else:
-            self._completer.popup().hide()
+            self._hide_popup()
+
+    def _hide_popup(self) -> None:
+        popup = self._completer.popup()
+        if popup is not None:
+            popup.hide()
 
     def _insert_completion(self, completion: str) -> None:
         before = self.text()[: self.cursorPosition()]
