@@ -176,10 +176,12 @@ def validate_contact(data: ContactData) -> ContactData:
             continue
         label = _line(errors, "connections", link.label, NAME_MAX_CHARS, "A connection's label")
         note = _line(errors, "connections", link.note, LINE_MAX_CHARS, "A connection's note")
-        key = (link.other_id, link.kind, link.outgoing, label)
+        # A symmetric link ("works with") reads the same both ways: one direction is kept.
+        outgoing = link.outgoing or connections.KINDS[link.kind].symmetric
+        key = (link.other_id, link.kind, outgoing, label)
         if key not in seen_links:
             seen_links.add(key)
-            links.append(dataclasses.replace(link, label=label, note=note))
+            links.append(dataclasses.replace(link, label=label, note=note, outgoing=outgoing))
 
     addresses = [
         Address(

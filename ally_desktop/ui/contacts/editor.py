@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Callable
 from typing import ClassVar
@@ -404,10 +405,11 @@ class ContactEditor(QDialog):
 
 
 def _comparable(data: ContactData) -> ContactData:
-    try:
-        return validate_contact(data)
-    except ValidationError:
-        return dataclasses.replace(data)
+    """``data`` as stored, connections in a stable order, to tell whether anything changed."""
+    with contextlib.suppress(ValidationError):
+        data = validate_contact(data)
+    links = sorted(data.connections, key=lambda c: (c.other_id, c.kind, c.outgoing, c.label))
+    return dataclasses.replace(data, connections=links)
 
 
 def _completer(parent: QWidget, words: list[str]) -> QCompleter:

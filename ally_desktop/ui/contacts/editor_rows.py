@@ -182,6 +182,11 @@ CONNECTION_CHOICES: tuple[tuple[str, bool], ...] = tuple(
 )
 
 
+def _choice(kind: str, outgoing: bool) -> str:
+    """Item data of the kind combo box: "reports_to|0" reads "manages"."""
+    return f"{kind}|{int(outgoing)}"
+
+
 class ConnectionRow(RowEditor[ConnectionLink]):
     """ "<this person> [reports to ▾] [name of the other person]"."""
 
@@ -197,7 +202,7 @@ class ConnectionRow(RowEditor[ConnectionLink]):
         line.setContentsMargins(0, 0, 0, 0)
         self.kind = QComboBox()
         for kind, outgoing in CONNECTION_CHOICES:
-            self.kind.addItem(connections.describe(kind, "", outgoing), (kind, outgoing))
+            self.kind.addItem(connections.describe(kind, "", outgoing), _choice(kind, outgoing))
         self.custom = QLineEdit()
         self.custom.setPlaceholderText("How are they connected?")
         self.person = PersonPicker(db, contact_id)
@@ -207,9 +212,9 @@ class ConnectionRow(RowEditor[ConnectionLink]):
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self._note = ""
         if value is not None:
-            index = self.kind.findData((value.kind, value.outgoing))
+            index = self.kind.findData(_choice(value.kind, value.outgoing))
             if index < 0:  # a symmetric kind stored the other way round
-                index = self.kind.findData((value.kind, True))
+                index = self.kind.findData(_choice(value.kind, True))
             self.kind.setCurrentIndex(max(0, index))
             self.custom.setText(value.label)
             self.person.set_person(value.other_id, other_name)
@@ -218,12 +223,16 @@ class ConnectionRow(RowEditor[ConnectionLink]):
         self.setFocusProxy(self.person)
 
     def _kind_changed(self) -> None:
-        self.custom.setVisible(self.kind.currentData()[0] == connections.CUSTOM)
+        self.custom.setVisible(self._choice()[0] == connections.CUSTOM)
+
+    def _choice(self) -> tuple[str, bool]:
+        kind, _, outgoing = str(self.kind.currentData()).partition("|")
+        return kind, outgoing == "1"
 
     def value(self) -> ConnectionLink | None:
         if self.person.picked_id is None:
             return None
-        kind, outgoing = self.kind.currentData()
+        kind, outgoing = self._choice()
         label = self.custom.text() if kind == connections.CUSTOM else ""
         return ConnectionLink(self.person.picked_id, kind, outgoing, label, self._note)
 

@@ -80,12 +80,15 @@ class ContactsPage(QWidget):
             self.closeness_filter.addItem(level.label, int(level))
         self.organization_filter = QComboBox()
         self.organization_filter.setToolTip("Show only people of this organization")
-        self.organization_filter.setMaximumWidth(240)
         self.archived_filter = QCheckBox("Archived")
         self.archived_filter.setToolTip("Include archived people")
         for combo in (self.tag_filter, self.closeness_filter, self.organization_filter):
             combo.currentIndexChanged.connect(self.apply_query)
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(10)
+        self.search.setMinimumWidth(220)
         self.archived_filter.toggled.connect(self.apply_query)
         self.count_label = QLabel()
         self.count_label.setObjectName("contactCount")
