@@ -35,7 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
 screenshot: $(STAMP)
-	$(BIN)/python -m docs.make_screenshot
+	$(BIN)/python docs/make_screenshot.py docs/screenshot.png
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

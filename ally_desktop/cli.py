@@ -112,7 +112,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         elapsed = time.perf_counter() - started
     finally:
         close_database(database)
-    print(f"Added {added:,} demo people to {paths.database} in {elapsed:.1f} s.")
+    print(f"Added {added:,} demo people to {paths.database} in {elapsed:.2f} s.")
     return EXIT_OK
 
 

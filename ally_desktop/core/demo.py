@@ -8,6 +8,7 @@ bulk statements in one transaction, so 100,000 people take seconds, not minutes.
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -262,17 +263,19 @@ def generate_demo(
         first_id = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM contact").fetchone()[0])
         org_count = max(1, min(len(_ORGS) * 40, count // 25))
         orgs = [_org(i) for i in range(org_count)]
+        org_range = range(org_count)  # a few big employers and a long tail (Zipf)
+        org_weights = list(itertools.accumulate(1 / (i + 1) for i in org_range))
         contacts, emails, phones, links, topics, tags, dates = [], [], [], [], [], [], []
         by_org: dict[int, list[int]] = {}
         for n in range(count):
             cid = first_id + n
             given, family, ascii_form = rng.choice(_PEOPLE_NAMES)
-            if not ascii_form and rng.random() < 0.5:  # mix names for variety
+            if not ascii_form and rng.random() < 0.8:  # mix names for variety
                 other = rng.choice(_PEOPLE_NAMES)
                 if not other[2]:
                     family = other[1]
             full = f"{given} {family}"
-            org_index = min(int(rng.paretovariate(1.2)) - 1, org_count - 1)
+            org_index = rng.choices(org_range, cum_weights=org_weights)[0]
             org_name, domain = orgs[org_index]
             by_org.setdefault(org_index, []).append(cid)
             closeness = rng.choices(list(Closeness), weights=(5, 25, 55, 15))[0]

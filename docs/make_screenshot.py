@@ -1,0 +1,46 @@
+"""Render the README's screenshot: the Contacts view on demo data, offscreen.
+
+    python docs/make_screenshot.py docs/screenshot.png
+
+The picture is made from the real window and the real demo network, never drawn by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from ally_desktop.core.demo import generate_demo  # noqa: E402
+from ally_desktop.store.db import close_database, open_database  # noqa: E402
+from ally_desktop.ui.main_window import MainWindow  # noqa: E402
+from ally_desktop.ui.settings import UiSettings  # noqa: E402
+
+
+def render(target: Path, width: int = 1280, height: int = 800) -> None:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    with tempfile.TemporaryDirectory() as folder:
+        db = open_database(Path(folder) / "ally.sqlite3")
+        generate_demo(db, 400, seed=11)
+        window = MainWindow(db, UiSettings(Path(folder) / "settings.ini"))
+        window.resize(width, height)
+        window.show()
+        page = window.contacts
+        # A person with a full profile: known topics, ambitions, connections and notes.
+        page.search.setText("pricing")
+        app.processEvents()
+        page.table.selectRow(2)
+        app.processEvents()
+        window.grab().save(str(target))
+        window.close()
+        close_database(db)
+    print(f"wrote {target}")
+
+
+if __name__ == "__main__":
+    render(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshot.png"))
