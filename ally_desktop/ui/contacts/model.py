@@ -61,6 +61,7 @@ class ContactTableModel(QAbstractTableModel):
         self._query = query or ContactQuery()
         self._ids: array[int] = array("q")
         self._row_of: dict[int, int] | None = None
+        self._lookups = 0
         self._cache: OrderedDict[int, ContactRow] = OrderedDict()
         self._bold = QFont()
         self._bold.setBold(True)
@@ -81,6 +82,7 @@ class ContactTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._ids = contact_ids(self._db, self._query)
         self._row_of = None
+        self._lookups = 0
         self._cache.clear()
         self.endResetModel()
         self.countChanged.emit(len(self._ids))
@@ -97,10 +99,22 @@ class ContactTableModel(QAbstractTableModel):
         return int(self._ids[row])
 
     def row_of(self, contact_id: int) -> int | None:
-        """The row showing this contact, or None (an id→row map is built on first use)."""
-        if self._row_of is None:
+        """The row showing this contact, or None.
+
+        A C-level scan of the id array (well under a millisecond for 100,000 ids) beats
+        building an id→row map after every search; the map is built only when many
+        lookups follow one another (selecting hundreds of rows).
+        """
+        if self._row_of is not None:
+            return self._row_of.get(contact_id)
+        self._lookups += 1
+        if self._lookups > 32:
             self._row_of = {cid: row for row, cid in enumerate(self._ids)}
-        return self._row_of.get(contact_id)
+            return self._row_of.get(contact_id)
+        try:
+            return self._ids.index(contact_id)
+        except ValueError:
+            return None
 
     def ids(self) -> array[int]:
         return self._ids

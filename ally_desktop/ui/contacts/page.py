@@ -124,8 +124,8 @@ class ContactsPage(QWidget):
         header.setHighlightSections(False)
         for column, width in enumerate((200, 170, 170, 130, 100, 220, 140, 220)):
             self.table.setColumnWidth(column, width)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # before enabling: one query
         self.table.setSortingEnabled(True)
-        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self._kept_selection: list[int] = []
         self.model.modelAboutToBeReset.connect(self._keep_selection)
