@@ -1,0 +1,158 @@
+"""``python -m bench.run``: every benchmark in one run, a table, and bench/RESULTS.md.
+
+Each figure is measured against a baseline taken in the same run and printed as a
+ratio with its goal and PASS/FAIL. The exit code is 0 even when a goal is missed: this
+is a report; the failures are listed at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import cli_start, memory, search, startup
+from bench.common import Result, error_result, scratch_root
+from bench.dataset import Dataset, ensure_dataset
+from bench.report import machine, print_notes, print_table, write_markdown
+
+FULL_CONTACTS = 100_000
+QUICK_CONTACTS = 10_000
+SMALL_CONTACTS = 200
+PARTS = ("cli", "startup", "memory", "search")
+
+
+@dataclass(frozen=True)
+class Repeats:
+    startup: int
+    memory: int
+    search_rounds: int
+    cli: int
+
+
+FULL = Repeats(startup=7, memory=3, search_rounds=4, cli=15)
+QUICK = Repeats(startup=3, memory=1, search_rounds=1, cli=5)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument(
+        "--contacts",
+        type=int,
+        metavar="N",
+        help=f"contacts in the dataset (default {FULL_CONTACTS:,}, or {QUICK_CONTACTS:,} "
+        "with --quick)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"{QUICK_CONTACTS:,} contacts and fewer repeats, for a fast try",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=PARTS,
+        help="run only this part (repeatable); the default is all of them",
+    )
+    args = parser.parse_args(argv)
+    if args.contacts is not None and args.contacts < 1:
+        parser.error("--contacts must be at least 1")
+    return args
+
+
+def _dataset_row(dataset: Dataset) -> Result:
+    size = f"{dataset.size_bytes / 2**20:,.0f} MB"
+    if dataset.generated_s is None:
+        measured = f"reused ({size})"
+    else:
+        measured = f"generated in {dataset.generated_s:.1f} s ({size})"
+    return Result(
+        f"Dataset: {dataset.contacts:,} demo contacts",
+        measured,
+        "-",
+        "-",
+        "-",
+        None,
+        [f"{dataset.root}"],
+    )
+
+
+def _attempt(figure: str, goal: str, work: Callable[[], list[Result]]) -> list[Result]:
+    started = time.perf_counter()
+    print(f"\n== {figure}", flush=True)
+    try:
+        results = work()
+    except Exception as exc:
+        traceback.print_exc()
+        return [error_result(figure, goal, f"{type(exc).__name__}: {exc}")]
+    print(f"   ({time.perf_counter() - started:.0f} s)", flush=True)
+    for result in results:
+        print(f"   {result.verdict}: {result.figure}: {result.measured} vs {result.baseline}")
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    repeats = QUICK if args.quick else FULL
+    contacts = args.contacts or (QUICK_CONTACTS if args.quick else FULL_CONTACTS)
+    parts = set(args.only or PARTS)
+    mode = ("quick" if args.quick else "full") + f", {contacts:,} contacts"
+    if args.only:
+        mode += ", only " + ", ".join(p for p in PARTS if p in parts)
+    print(f"Ally benchmark ({mode})", flush=True)
+    info = machine()
+    for name, value in info.items():
+        print(f"  {name}: {value}")
+
+    print(f"\n== Dataset: {contacts:,} contacts", flush=True)
+    dataset = ensure_dataset(contacts)
+    small = ensure_dataset(SMALL_CONTACTS)
+    results = [_dataset_row(dataset)]
+    print(f"   {results[0].measured}: {dataset.root}", flush=True)
+
+    scratch = tempfile.mkdtemp(prefix="ally-bench-", dir=scratch_root(dataset.size_bytes))
+    scratch_dir = Path(scratch)
+    try:
+        if "cli" in parts:
+            results += _attempt(
+                "Headless commands", "< 150 ms", lambda: cli_start.measure(small, repeats.cli)
+            )
+        if "startup" in parts:
+            results += _attempt(
+                "Start-up to first paint",
+                f"<= {startup.GOAL_RATIO}x",
+                lambda: startup.measure(dataset, repeats.startup, scratch_dir),
+            )
+        if "memory" in parts:
+            results += _attempt(
+                "Memory",
+                f"<= +{memory.GOAL_EXTRA_MB:.0f} MB",
+                lambda: memory.measure(dataset, repeats.memory, scratch_dir),
+            )
+        if "search" in parts:
+            results += _attempt(
+                "Search-as-you-type",
+                f"<= {search.GOAL_RATIO:g}x at p95",
+                lambda: search.measure(dataset, repeats.search_rounds, scratch_dir),
+            )
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    elapsed = time.perf_counter() - started
+    print("\n== Details")
+    print_notes(results)
+    print(f"\n== Results ({mode}; {elapsed:.0f} s)\n")
+    print_table(results)
+    path = write_markdown(results, info, mode, elapsed)
+    print(f"\nWritten to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,457 @@
+"""Reading the contact list: sorted ids from SQLite, rows on demand, vocabularies."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import peewee as pw
+import pytest
+
+from ally_desktop.core.contact_queries import (
+    ContactQuery,
+    SortKey,
+    contact_ids,
+    count_contacts,
+    find_by_name,
+    organization_names,
+    rows_by_ids,
+    tag_names,
+    topic_names,
+)
+from ally_desktop.core.contacts import (
+    create_contact,
+    load_contact,
+    trash_contacts,
+    update_contact,
+)
+from ally_desktop.core.demo import generate_demo
+from ally_desktop.core.records import Closeness, ContactData, ContactRow, LabeledValue
+from ally_desktop.core.text import sort_key
+from ally_desktop.store.db import close_database, open_database, sqlite_connection
+
+
+def _add(db: pw.SqliteDatabase, given: str, family: str = "", **fields: Any) -> int:
+    return create_contact(db, ContactData(given_name=given, family_name=family, **fields))
+
+
+def _ids(db: pw.SqliteDatabase, **query: Any) -> list[int]:
+    return list(contact_ids(db, ContactQuery(**query)))
+
+
+@pytest.fixture
+def team(db: pw.SqliteDatabase) -> dict[str, int]:
+    return {
+        "zoe": _add(
+            db,
+            "Zoë",
+            "Adams",
+            organization="acme",
+            job_title="CFO",
+            team="Finance",
+            closeness=Closeness.INNER_CIRCLE,
+            tags=["Mentor"],
+        ),
+        "emile": _add(
+            db,
+            "Émile",
+            "Lefèvre",
+            organization="Globex",
+            job_title="analyst",
+            team="Data",
+            closeness=Closeness.ALLY,
+            tags=["alumni", "mentor"],
+        ),
+        "elodie2": _add(db, "Elodie", "Martin", organization="ACME", closeness=Closeness.OTHER),
+        "elodie1": _add(
+            db,
+            "Élodie",
+            "Garnier",
+            organization="Acme",
+            job_title="Engineer",
+            team="Platform",
+            tags=["Alumni"],
+        ),
+        "bob": _add(db, "bob", "Young", job_title="Designer", closeness=Closeness.ALLY),
+        "ana": _add(db, "Ana", "Zimmer", organization="Initech", archived=True, tags=["mentor"]),
+    }
+
+
+def _names(db: pw.SqliteDatabase, ids: list[int]) -> list[str]:
+    rows = rows_by_ids(db, ids)
+    return [rows[i].name for i in ids]
+
+
+def test_default_list_is_by_name_without_archived_or_trashed(
+    db: pw.SqliteDatabase, team: dict[str, int]
+) -> None:
+    trash_contacts(db, [team["bob"]])
+    assert _names(db, _ids(db)) == ["Élodie Garnier", "Elodie Martin", "Émile Lefèvre", "Zoë Adams"]
+
+
+def test_name_sort_ignores_accents_and_case(db: pw.SqliteDatabase) -> None:
+    for given in ("émile", "Elodie", "Zoë", "élodie", "Eve", "bob", "Ángel", "Ana"):
+        _add(db, given)
+    names = _names(db, _ids(db))
+    assert names == ["Ana", "Ángel", "bob", "Elodie", "élodie", "émile", "Eve", "Zoë"]
+    assert _names(db, _ids(db, descending=True)) == names[::-1]
+
+
+def test_same_name_is_ordered_by_id(db: pw.SqliteDatabase) -> None:
+    first, second = _add(db, "Kim"), _add(db, "Kim")
+    assert _ids(db) == [first, second]
+    assert _ids(db, descending=True) == [second, first]
+
+
+def test_sort_by_organization(db: pw.SqliteDatabase, team: dict[str, int]) -> None:
+    ids = _ids(db, sort=SortKey.ORGANIZATION)
+    assert _names(db, ids) == [
+        "Élodie Garnier",
+        "Elodie Martin",
+        "Zoë Adams",
+        "Émile Lefèvre",
+        "bob Young",
+    ]
+    down = _ids(db, sort=SortKey.ORGANIZATION, descending=True)
+    assert _names(db, down) == [
+        "Émile Lefèvre",
+        "Élodie Garnier",
+        "Elodie Martin",
+        "Zoë Adams",
+        "bob Young",
+    ]
+
+
+def test_sort_by_job_title_and_team(db: pw.SqliteDatabase, team: dict[str, int]) -> None:
+    ids = _ids(db, sort=SortKey.JOB_TITLE)
+    assert _names(db, ids) == [
+        "Émile Lefèvre",
+        "Zoë Adams",
+        "bob Young",
+        "Élodie Garnier",
+        "Elodie Martin",
+    ]
+    ids = _ids(db, sort=SortKey.TEAM, descending=True)
+    assert _names(db, ids) == [
+        "Élodie Garnier",
+        "Zoë Adams",
+        "Émile Lefèvre",
+        "bob Young",
+        "Elodie Martin",
+    ]
+
+
+def test_sort_by_closeness(db: pw.SqliteDatabase, team: dict[str, int]) -> None:
+    ids = _ids(db, sort=SortKey.CLOSENESS)
+    assert _names(db, ids) == [
+        "Zoë Adams",
+        "bob Young",
+        "Émile Lefèvre",
+        "Élodie Garnier",
+        "Elodie Martin",
+    ]
+    closeness = [
+        rows_by_ids(db, ids)[i].closeness for i in _ids(db, sort=SortKey.CLOSENESS, descending=True)
+    ]
+    assert closeness == sorted(closeness, reverse=True)
+
+
+def test_sort_by_last_update(db: pw.SqliteDatabase, team: dict[str, int]) -> None:
+    bob = team["bob"]
+    update_contact(db, bob, dataclasses.replace(load_contact(db, bob).data, team="Design"))
+    newest_first = _ids(db, sort=SortKey.UPDATED, descending=True)
+    assert newest_first[0] == bob
+    oldest_first = _ids(db, sort=SortKey.UPDATED)
+    assert oldest_first == newest_first[::-1]
+    assert oldest_first[0] == team["zoe"]
+
+
+@pytest.mark.parametrize("tag", ["mentor", "MENTOR", " Mentor "])
+def test_filter_by_tag(db: pw.SqliteDatabase, team: dict[str, int], tag: str) -> None:
+    assert _ids(db, tag=tag) == [team["emile"], team["zoe"]]
+    assert _ids(db, tag=tag, include_archived=True) == [team["ana"], team["emile"], team["zoe"]]
+
+
+def test_filter_by_unknown_tag(db: pw.SqliteDatabase, team: dict[str, int]) -> None:
+    assert _ids(db, tag="nobody uses this") == []
+
+
+def test_filter_by_closeness(db: pw.SqliteDatabase, team: dict[str, int]) -> None:
+    assert _ids(db, closeness=Closeness.ALLY) == [team["bob"], team["emile"]]
+    assert _ids(db, closeness=Closeness.INNER_CIRCLE) == [team["zoe"]]
+    assert _ids(db, closeness=Closeness.ACQUAINTANCE) == [team["elodie1"]]
+
+
+@pytest.mark.parametrize("organization", ["acme", "ACME", "Acme", "aCmE"])
+def test_filter_by_organization_ignores_case(
+    db: pw.SqliteDatabase, team: dict[str, int], organization: str
+) -> None:
+    assert _ids(db, organization=organization) == [team["elodie1"], team["elodie2"], team["zoe"]]
+
+
+def test_filter_by_organization_is_exact(db: pw.SqliteDatabase, team: dict[str, int]) -> None:
+    assert _ids(db, organization="Acm") == []
+    assert _ids(db, organization="") == [team["bob"]]
+
+
+def test_archived_are_shown_on_request(db: pw.SqliteDatabase, team: dict[str, int]) -> None:
+    assert team["ana"] not in _ids(db)
+    assert team["ana"] in _ids(db, include_archived=True)
+    assert _ids(db, organization="Initech", include_archived=True) == [team["ana"]]
+
+
+def test_trash_lists_most_recently_trashed_first(
+    db: pw.SqliteDatabase, team: dict[str, int]
+) -> None:
+    trash_contacts(db, [team["zoe"]])
+    trash_contacts(db, [team["ana"]])
+    trash_contacts(db, [team["bob"]])
+    assert _ids(db, trashed=True) == [team["bob"], team["ana"], team["zoe"]]
+    assert team["bob"] not in _ids(db, include_archived=True)
+    assert _ids(db, trashed=True, text="zoe") == [team["zoe"]]
+
+
+def test_filters_combine(db: pw.SqliteDatabase, team: dict[str, int]) -> None:
+    assert _ids(db, text="elodie", organization="acme") == [team["elodie1"], team["elodie2"]]
+    assert _ids(db, text="elodie", tag="alumni") == [team["elodie1"]]
+    assert _ids(db, text="elodie", closeness=Closeness.INNER_CIRCLE) == []
+    assert _ids(db, tag="mentor", closeness=Closeness.ALLY) == [team["emile"]]
+
+
+def test_emoji_search_looks_in_names(db: pw.SqliteDatabase) -> None:
+    fox = create_contact(db, ContactData(given_name="Sam", nickname="🦊 Fox"))
+    _add(db, "Kim")
+    assert _ids(db, text="🦊") == [fox]
+    assert _ids(db, text="🐻") == []
+
+
+def test_blank_search_is_no_search(db: pw.SqliteDatabase, team: dict[str, int]) -> None:
+    assert _ids(db, text="   ") == _ids(db)
+
+
+def test_rows_by_ids(db: pw.SqliteDatabase) -> None:
+    ana = _add(
+        db,
+        "Ana",
+        "Lima",
+        organization="Globex",
+        job_title="CFO",
+        team="Finance",
+        closeness=Closeness.INNER_CIRCLE,
+        archived=True,
+        tags=["sponsor", "alumni"],
+        topics=["Tax", "Budgeting", "GDPR"],
+        emails=[LabeledValue("work", "ana@globex.example"), LabeledValue("", "a@b.example")],
+    )
+    bo = _add(db, "Bo")
+    rows = rows_by_ids(db, [ana, bo, 999])
+    assert set(rows) == {ana, bo}
+    record = load_contact(db, ana)
+    assert rows[ana] == ContactRow(
+        ana,
+        "Ana Lima",
+        "Globex",
+        "CFO",
+        "Finance",
+        Closeness.INNER_CIRCLE,
+        True,
+        "sponsor, alumni",
+        "Tax, Budgeting, GDPR",
+        "ana@globex.example",
+        record.updated_at,
+    )
+    assert rows[bo] == ContactRow(
+        bo,
+        "Bo",
+        "",
+        "",
+        "",
+        Closeness.ACQUAINTANCE,
+        False,
+        "",
+        "",
+        "",
+        load_contact(db, bo).updated_at,
+    )
+    trash_contacts(db, [bo])
+    trashed_at = load_contact(db, bo).trashed_at
+    assert rows_by_ids(db, [bo])[bo].updated_at == trashed_at
+    assert rows_by_ids(db, []) == {}
+
+
+def test_count_contacts(db: pw.SqliteDatabase, team: dict[str, int]) -> None:
+    assert count_contacts(db) == 6
+    assert count_contacts(db, trashed=True) == 0
+    trash_contacts(db, [team["ana"], team["bob"]])
+    assert count_contacts(db) == 4
+    assert count_contacts(db, trashed=True) == 2
+
+
+def test_tag_names(db: pw.SqliteDatabase, team: dict[str, int]) -> None:
+    assert tag_names(db) == ["alumni", "Mentor"]
+    _add(db, "Kim", tags=["zebra", "Ánimo", "book club"])
+    assert [sort_key(t) for t in tag_names(db)] == [
+        "alumni",
+        "animo",
+        "book club",
+        "mentor",
+        "zebra",
+    ]
+    kim = _ids(db, text="kim")
+    trash_contacts(db, kim)
+    assert [sort_key(t) for t in tag_names(db)] == ["alumni", "mentor"]
+
+
+def test_tag_names_keep_the_first_spelling(db: pw.SqliteDatabase) -> None:
+    _add(db, "Ana", tags=["Book Club"])
+    _add(db, "Bo", tags=["book club"])
+    assert tag_names(db) == ["Book Club"]
+
+
+def test_organization_names(db: pw.SqliteDatabase, team: dict[str, int]) -> None:
+    names = organization_names(db)
+    assert [sort_key(n) for n in names] == ["acme", "globex", "initech"]
+    assert names[1:] == ["Globex", "Initech"]
+    trash_contacts(db, [team["ana"]])
+    assert [sort_key(n) for n in organization_names(db)] == ["acme", "globex"]
+
+
+def test_organization_names_limit_keeps_the_most_common(db: pw.SqliteDatabase) -> None:
+    for n in range(3):
+        _add(db, f"Z{n}", organization="Zeta")
+    for n in range(2):
+        _add(db, f"A{n}", organization="Alpha")
+    _add(db, "M", organization="Mu")
+    assert organization_names(db, limit=2) == ["Alpha", "Zeta"]
+    assert organization_names(db) == ["Alpha", "Mu", "Zeta"]
+
+
+def test_topic_names_complete_a_prefix(db: pw.SqliteDatabase) -> None:
+    _add(db, "Ana", topics=["Pricing", "pricing strategy", "Procurement", "Tax", "Ética"])
+    assert topic_names(db, "pri") == ["Pricing", "pricing strategy"]
+    assert topic_names(db, "PRICING ") == ["Pricing", "pricing strategy"]
+    assert topic_names(db, "p") == ["Pricing", "pricing strategy", "Procurement"]
+    assert topic_names(db, "etic") == ["Ética"]
+    assert topic_names(db, "p", limit=1) == ["Pricing"]
+    assert topic_names(db) == ["Ética", "Pricing", "pricing strategy", "Procurement", "Tax"]
+    assert topic_names(db, "x") == []
+
+
+def test_find_by_name(db: pw.SqliteDatabase, team: dict[str, int]) -> None:
+    found = find_by_name(db, "elo")
+    assert [(m.id, m.name, m.organization) for m in found] == [
+        (team["elodie1"], "Élodie Garnier", "Acme"),
+        (team["elodie2"], "Elodie Martin", "ACME"),
+    ]
+    assert [m.id for m in find_by_name(db, "elo", limit=1)] == [team["elodie1"]]
+    assert [m.id for m in find_by_name(db, "elodie mart")] == [team["elodie2"]]
+    assert [m.id for m in find_by_name(db, "ana")] == [team["ana"]]
+    assert find_by_name(db, "globex") == []
+    trash_contacts(db, [team["elodie1"]])
+    assert [m.id for m in find_by_name(db, "elo")] == [team["elodie2"]]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[pw.SqliteDatabase]:
+    path = Path(tmp_path_factory.mktemp("demo")) / "ally.sqlite3"
+    database = open_database(path)
+    generate_demo(database, 3000, seed=7)
+    yield database
+    close_database(database)
+
+
+def _conn(db: pw.SqliteDatabase) -> sqlite3.Connection:
+    return sqlite_connection(db)
+
+
+def test_demo_list_is_sorted_by_name_accent_insensitively(demo: pw.SqliteDatabase) -> None:
+    ids = _ids(demo)
+    expected = (
+        _conn(demo)
+        .execute("SELECT count(*) FROM contact WHERE trashed_at IS NULL AND archived = 0")
+        .fetchone()[0]
+    )
+    assert len(ids) == expected
+    assert len(set(ids)) == len(ids)
+    rows = rows_by_ids(demo, ids)
+    keys = [(sort_key(rows[i].name), i) for i in ids]
+    assert keys == sorted(keys)
+    assert _ids(demo, descending=True) == ids[::-1]
+
+
+def test_demo_every_sort_returns_the_same_people(demo: pw.SqliteDatabase) -> None:
+    everyone = set(_ids(demo))
+    for key in SortKey:
+        for descending in (False, True):
+            ids = _ids(demo, sort=key, descending=descending)
+            assert set(ids) == everyone
+            assert len(ids) == len(everyone)
+
+
+def test_demo_sort_by_organization(demo: pw.SqliteDatabase) -> None:
+    ids = _ids(demo, sort=SortKey.ORGANIZATION)
+    rows = rows_by_ids(demo, ids)
+    orgs = [rows[i].organization.lower() for i in ids]
+    assert orgs == sorted(orgs)
+    down = _ids(demo, sort=SortKey.ORGANIZATION, descending=True)
+    orgs_down = [rows[i].organization.lower() for i in down]
+    assert orgs_down == sorted(orgs_down, reverse=True)
+
+
+def test_demo_filters(demo: pw.SqliteDatabase) -> None:
+    organization = organization_names(demo)[0]
+    ids = _ids(demo, organization=organization.upper())
+    assert ids
+    assert all(r.organization == organization for r in rows_by_ids(demo, ids).values())
+
+    ids = _ids(demo, tag="MENTOR")
+    assert ids
+    assert all("mentor" in r.tags.split(", ") for r in rows_by_ids(demo, ids).values())
+
+    ids = _ids(demo, closeness=Closeness.INNER_CIRCLE)
+    assert ids
+    assert {r.closeness for r in rows_by_ids(demo, ids).values()} == {Closeness.INNER_CIRCLE}
+
+    archived = set(_ids(demo, include_archived=True)) - set(_ids(demo))
+    assert archived
+    assert all(r.archived for r in rows_by_ids(demo, list(archived)).values())
+
+
+def test_demo_search(demo: pw.SqliteDatabase) -> None:
+    ids = _ids(demo, text="pricing")
+    assert ids
+    assert len(ids) < count_contacts(demo)
+    for cid in ids[:50]:
+        record = load_contact(demo, cid)
+        text = " ".join(
+            [
+                record.name,
+                record.data.organization,
+                record.data.job_title,
+                record.data.team,
+                *record.data.topics,
+                *record.data.tags,
+                record.data.notes,
+                record.data.ambitions,
+            ]
+        ).lower()
+        assert "pricing" in text
+
+
+def test_demo_rows_in_pages(demo: pw.SqliteDatabase) -> None:
+    ids = contact_ids(demo, ContactQuery(include_archived=True))
+    rows = rows_by_ids(demo, ids)
+    assert len(rows) == len(ids)
+    assert all(r.email for r in rows.values())
+
+
+def test_demo_vocabularies(demo: pw.SqliteDatabase) -> None:
+    assert len(organization_names(demo)) > 10
+    assert organization_names(demo, limit=3) == sorted(
+        organization_names(demo, limit=3), key=sort_key
+    )
+    assert "mentor" in tag_names(demo)
+    assert topic_names(demo, "pric") == ["pricing", "pricing strategy"]
