@@ -47,11 +47,15 @@ def setup_logging(paths: DataPaths) -> None:
 
 def run(data_dir: Path, on_window: Callable[[object], None] | None = None) -> int:
     """Start the GUI on ``data_dir``; returns the exit code when the window closes."""
-    with stage("directories"):
-        paths = ensure_data_dir(data_dir)
-    with stage("logging"):
-        setup_logging(paths)
-        log.info("%s %s starting on %s", APP_NAME, __version__, paths.root)
+    # The log file lives in the data directory: these two stages are logged once it exists.
+    started = time.perf_counter()
+    paths = ensure_data_dir(data_dir)
+    directories_done = time.perf_counter()
+    setup_logging(paths)
+    logging_done = time.perf_counter()
+    log.info("%s %s starting on %s", APP_NAME, __version__, paths.root)
+    log.info("stage directories: done in %.0f ms", (directories_done - started) * 1000)
+    log.info("stage logging: done in %.0f ms", (logging_done - directories_done) * 1000)
 
     with stage("application"):
         from PySide6.QtWidgets import QApplication, QMessageBox
@@ -63,6 +67,7 @@ def run(data_dir: Path, on_window: Callable[[object], None] | None = None) -> in
         app.setApplicationVersion(__version__)
         app.setOrganizationName(APP_NAME)
         app.setDesktopFileName("ally")
+        stop_on_signals(app)  # from here on, SIGTERM closes Ally cleanly
 
     with stage("crash hook"):
         from ally_desktop.ui.crash import install_exception_hook
@@ -99,7 +104,6 @@ def run(data_dir: Path, on_window: Callable[[object], None] | None = None) -> in
         if on_window is not None:
             on_window(window)
 
-    stop_on_signals(app)
     try:
         code = app.exec()
     finally:

@@ -8,6 +8,7 @@ line on stderr, nothing changed), 2 the command line itself is wrong.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 import time
 from collections.abc import Sequence
@@ -125,11 +126,18 @@ def run_gui(args: argparse.Namespace) -> int:
 COMMANDS = {"check": cmd_check, "demo": cmd_demo}
 
 
+def _is_database_error(exc: BaseException) -> bool:
+    """SQLite's errors, raw or as Peewee re-raises them (without importing Peewee here)."""
+    if isinstance(exc, sqlite3.DatabaseError):
+        return True
+    return type(exc).__module__ == "peewee" and "Error" in type(exc).__name__
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``ally`` and ``python -m ally_desktop``; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    from ally_desktop.store.errors import StoreError
+    from ally_desktop.store.errors import DatabaseDamagedError, StoreError, classify
 
     try:
         if args.command is None:
@@ -137,6 +145,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except (CommandError, StoreError, OSError) as exc:
         print(f"ally: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as exc:
+        if not _is_database_error(exc):
+            raise
+        # A damaged file can fail anywhere (a broken index gives wrong answers): say so
+        # in one line; the write was rolled back, nothing changed.
+        error = classify(exc) or DatabaseDamagedError(
+            f"The data file is damaged ({' '.join(str(exc).split())}); nothing was changed. "
+            "Run 'ally check' for details."
+        )
+        print(f"ally: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("ally: interrupted, nothing changed.", file=sys.stderr)

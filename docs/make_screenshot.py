@@ -14,12 +14,12 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from ally_desktop.core.demo import generate_demo  # noqa: E402
-from ally_desktop.store.db import close_database, open_database  # noqa: E402
-from ally_desktop.ui.main_window import MainWindow  # noqa: E402
-from ally_desktop.ui.settings import UiSettings  # noqa: E402
+from ally_desktop.core.demo import generate_demo
+from ally_desktop.store.db import close_database, open_database
+from ally_desktop.ui.main_window import MainWindow
+from ally_desktop.ui.settings import UiSettings
 
 
 def render(target: Path, width: int = 1280, height: int = 800) -> None:

@@ -21,16 +21,20 @@ def _drop_controls(text: str, keep: str = "") -> str:
 
 def clean_line(text: str) -> str:
     """One line of text: NFC, no control characters, single spaces, no outer blanks."""
-    text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ")
-    text = _drop_controls(text)
+    text = unicodedata.normalize("NFC", _drop_controls(text))  # compose after dropping
     return " ".join(text.split())
 
 
 def clean_text(text: str) -> str:
     """Multi-line text (notes): NFC, Unix line ends, tabs kept, other controls dropped."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    return _drop_controls(text, keep="\n\t").strip()
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", _drop_controls(text, keep="\n\t")).strip()
+
+
+def is_blank(text: str) -> bool:
+    """True when nothing visible is left: only spaces, joiners, direction marks and the like."""
+    return all(unicodedata.category(ch) in ("Zs", "Cf", "Zl", "Zp") for ch in text)
 
 
 def sort_key(name: str) -> str:

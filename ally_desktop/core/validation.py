@@ -27,6 +27,7 @@ from ally_desktop.core.text import (
     TEXT_MAX_CHARS,
     clean_line,
     clean_text,
+    is_blank,
     vocabulary_key,
 )
 
@@ -63,7 +64,7 @@ def _text(errors: list[FieldError], name: str, value: str, what: str) -> str:
     if len(cleaned) > TEXT_MAX_CHARS:
         errors.append(
             FieldError(
-                name, f"{what} is too long ({len(cleaned):,} of {TEXT_MAX_CHARS:,} characters)."
+                name, f"{what} are too long ({len(cleaned):,} of {TEXT_MAX_CHARS:,} characters)."
             )
         )
     return cleaned
@@ -139,7 +140,7 @@ def validate_contact(data: ContactData) -> ContactData:
             ("nickname", "The nickname"),
         )
     }
-    if not any(names.values()):
+    if all(is_blank(name) for name in names.values()):
         errors.append(FieldError("given_name", "A name is needed: type at least a first name."))
 
     emails = _values(errors, "emails", data.emails, "Email")

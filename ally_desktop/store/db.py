@@ -30,7 +30,6 @@ PRAGMAS: dict[str, object] = {
     "synchronous": 2,  # FULL
     "busy_timeout": BUSY_TIMEOUT_MS,
     "cache_size": -8000,  # 8 MB
-    "temp_store": 2,  # MEMORY
 }
 
 
@@ -49,6 +48,7 @@ def connect(path: Path) -> pw.SqliteDatabase:
     if not path.parent.is_dir():
         raise StorageUnavailableError(f"The folder {path.parent} does not exist.")
     _create_private_file(path)
+    _refuse_foreign_or_newer(path)
     database = pw.SqliteDatabase(
         str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_MS / 1000, autoconnect=False
     )
@@ -61,6 +61,26 @@ def connect(path: Path) -> pw.SqliteDatabase:
             database.close()
         raise _friendly(exc, path) from exc
     return database
+
+
+def _refuse_foreign_or_newer(path: Path) -> None:
+    """Look at the file before any pragma touches it: another program's database or one
+    written by a newer Ally is refused unchanged (switching it to WAL would rewrite its
+    header)."""
+    try:
+        # Read-write but without pragmas: reads change nothing, and closing the last
+        # connection of a WAL file removes its side files instead of leaving them behind.
+        probe = sqlite3.connect(path)
+    except sqlite3.Error as exc:
+        raise _friendly(exc, path) from exc
+    try:
+        migrations.pending_steps(probe)
+    except StoreError as exc:
+        raise type(exc)(f"{path}: {exc}") from exc
+    except sqlite3.Error as exc:
+        raise _friendly(exc, path) from exc
+    finally:
+        probe.close()
 
 
 def _friendly(exc: BaseException, path: Path) -> StoreError:

@@ -69,6 +69,11 @@ def classify(exc: BaseException) -> StoreError | None:
     """The user-facing error for a SQLite failure, or None when it is a bug."""
     if isinstance(exc, StoreError):
         return exc
+    # SQLite rolls a transaction back by itself on some errors (a full disk); the ROLLBACK
+    # that follows then fails with "no transaction is active" and hides the real cause.
+    cause = exc.__cause__ or exc.__context__
+    if "no transaction is active" in str(exc) and cause is not None:
+        return classify(cause)
     text = str(exc).lower()
     if not isinstance(exc, sqlite3.Error) and type(exc).__module__ != "peewee":
         return None

@@ -1,6 +1,6 @@
 """Checking a data file without changing it: readable, healthy, Ally's, which schema.
 
-Plain ``sqlite3`` (no Peewee) opened read-only, so ``ally check`` starts in a blink and
+Plain ``sqlite3`` (no Peewee) that only reads, so ``ally check`` starts in a blink and
 can look at a file that another copy of Ally has open.
 """
 
@@ -32,14 +32,17 @@ def check_database(path: Path, *, thorough: bool = True) -> CheckReport:
         report.problems.append(f"There is no data file at {path}.")
         return report
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None)
+        # Not mode=ro: a read-only connection leaves the WAL side files behind. Nothing
+        # here writes; closing the last connection only folds the WAL back into the file.
+        conn = sqlite3.connect(path, isolation_level=None)
     except sqlite3.Error as exc:
         report.problems.append(f"The data file cannot be opened: {exc}.")
         return report
     try:
         _check(conn, report, thorough)
     except sqlite3.DatabaseError as exc:
-        report.problems.append(f"The data file is damaged or not a database ({exc}).")
+        detail = " ".join(str(exc).split())
+        report.problems.append(f"The data file is damaged or not a database ({detail}).")
     finally:
         conn.close()
     return report
@@ -49,12 +52,17 @@ def _check(conn: sqlite3.Connection, report: CheckReport, thorough: bool) -> Non
     pragma = "integrity_check" if thorough else "quick_check"
     results = [row[0] for row in conn.execute(f"PRAGMA {pragma}(20)")]
     if results != ["ok"]:
-        report.problems.append("The data file is damaged: " + "; ".join(results))
+        first = " ".join(results[0].split())
+        more = f" (and {len(results) - 1} more problems)" if len(results) > 1 else ""
+        report.problems.append(f"The data file is damaged: {first}{more}.")
         return
     report.schema_version = migrations.schema_version(conn)
     app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
     if app_id != migrations.APPLICATION_ID:
-        if report.schema_version == 0 and app_id == 0:
+        has_tables = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+        ).fetchone()[0]
+        if report.schema_version == 0 and app_id == 0 and not has_tables:
             report.problems.append("The data file is empty: no Ally data in it yet.")
         else:
             report.problems.append("The file is not an Ally data file.")

@@ -137,12 +137,6 @@ def test_check_on_damaged_file_exits_1_without_traceback(ally: Ally, damaged_dir
     assert digest(database) == before
 
 
-@pytest.mark.xfail(
-    reason="check on a damaged file prints SQLite's integrity report as is: the first row "
-    "starts with '*** in database main ***' and a newline, so the message spans many lines "
-    "instead of one",
-    strict=True,
-)
 def test_check_on_damaged_file_says_so_in_one_line(ally: Ally, damaged_dir: Path) -> None:
     result = ally("--data-dir", damaged_dir, "check")
     assert result.returncode == 1
@@ -156,11 +150,6 @@ def test_check_does_not_change_the_data_file(ally: Ally, demo_dir: Path) -> None
     assert (digest(database), database.stat().st_mtime_ns) == before
 
 
-@pytest.mark.xfail(
-    reason="check opens the file read-only, and SQLite does not remove the WAL side files "
-    "when a read-only connection closes: ally.sqlite3-wal and ally.sqlite3-shm stay behind",
-    strict=True,
-)
 def test_check_leaves_the_data_dir_as_it_found_it(ally: Ally, demo_dir: Path) -> None:
     before = sorted(path.name for path in demo_dir.iterdir())
     assert ally("--data-dir", demo_dir, "check").returncode == 0
@@ -204,12 +193,6 @@ def test_demo_force_on_damaged_file_exits_1_and_changes_nothing(
     assert digest(database) == before
 
 
-@pytest.mark.xfail(
-    reason="demo --force on a damaged file crashes with a traceback "
-    "(sqlite3.IntegrityError: UNIQUE constraint failed: contact.id from generate_demo) "
-    "instead of one line saying the file is damaged",
-    strict=True,
-)
 def test_demo_force_on_damaged_file_says_so_in_one_line(ally: Ally, damaged_dir: Path) -> None:
     result = ally("--data-dir", damaged_dir, "demo", "--force")
     assert result.returncode == 1

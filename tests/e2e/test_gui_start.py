@@ -51,11 +51,6 @@ def test_window_starts_and_logs_its_stages(launch: Launch, data_dir: Path) -> No
     assert stat.S_IMODE((data_dir / "ally.sqlite3").stat().st_mode) == 0o600
 
 
-@pytest.mark.xfail(
-    reason="the 'directories' stage runs before the log file exists, so its timing never "
-    "reaches logs/ally.log (the log starts at 'stage logging: done')",
-    strict=True,
-)
 def test_every_start_stage_is_logged_with_its_time(launch: Launch, data_dir: Path) -> None:
     app = launch(data_dir)
     log = app.wait_for_window()

@@ -158,10 +158,6 @@ def test_database_of_another_program_is_refused(tmp_path: Path) -> None:
         assert tables == {"recipes"}
 
 
-@pytest.mark.xfail(
-    reason="connect() switches the file to WAL before the application_id is checked",
-    strict=True,
-)
 def test_database_of_another_program_is_not_modified(tmp_path: Path) -> None:
     path = tmp_path / "recipes.db"
     _foreign_database(path)
@@ -192,10 +188,6 @@ def test_newer_schema_is_refused_and_not_modified(db_path: Path) -> None:
     assert version == migrations.LATEST_VERSION + 1
 
 
-@pytest.mark.xfail(
-    reason="connect() switches the file to WAL before the schema version is checked",
-    strict=True,
-)
 def test_newer_schema_in_rollback_journal_mode_is_not_modified(db_path: Path) -> None:
     with closing(sqlite3.connect(db_path)) as conn:
         conn.execute(f"PRAGMA application_id = {migrations.APPLICATION_ID}")

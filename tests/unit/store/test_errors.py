@@ -200,11 +200,6 @@ def test_full_database_saves_nothing(full_db: pw.SqliteDatabase) -> None:
     assert count_contacts(full_db) == 1
 
 
-@pytest.mark.xfail(
-    reason="SQLite rolls back on SQLITE_FULL; the failed ROLLBACK in db.atomic() hides the"
-    " disk-full error, so it is not recognised",
-    strict=True,
-)
 def test_full_database_is_reported_as_disk_full(full_db: pw.SqliteDatabase) -> None:
     with pytest.raises(DiskFullError), user_facing_errors():
         create_contact(full_db, ContactData(given_name="Ana", notes="x" * 90_000))

@@ -134,9 +134,6 @@ def test_other_programs_database_with_an_application_id(tmp_path: Path) -> None:
     assert report.problems == ["The file is not an Ally data file."]
 
 
-@pytest.mark.xfail(
-    reason="a database with tables but no application_id is reported as empty", strict=True
-)
 def test_other_programs_database(tmp_path: Path) -> None:
     path = tmp_path / "recipes.db"
     with closing(sqlite3.connect(path)) as conn:
@@ -186,9 +183,6 @@ def test_check_changes_nothing_even_when_problems_are_found(db_path: Path) -> No
     assert _snapshot(db_path) == before
 
 
-@pytest.mark.xfail(
-    reason="check_database builds a file URI, which needs an absolute path", strict=True
-)
 def test_relative_path(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _fresh(db_path, 2)
     monkeypatch.chdir(db_path.parent)
