@@ -127,16 +127,16 @@ class MainWindow(QMainWindow):
             "user-trash",
             "People you deleted, to restore or delete for good",
         )
-        self.quit_action = self._action(
-            "&Quit", self.close, QKeySequence.StandardKey.Quit, "application-exit"
-        )
+        self.quit_action = self._action("&Quit", self.close, "Ctrl+Q", "application-exit")
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.undo_action.setIcon(QIcon.fromTheme("edit-undo"))
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts(
-            [QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Y")]
-        )
+        redo_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
+        for extra in ("Ctrl+Shift+Z", "Ctrl+Y"):  # both conventions, on every platform
+            if QKeySequence(extra) not in redo_keys:
+                redo_keys.append(QKeySequence(extra))
+        self.redo_action.setShortcuts(redo_keys)
         self.redo_action.setIcon(QIcon.fromTheme("edit-redo"))
         self.edit_action = self._action(
             "&Edit person…",

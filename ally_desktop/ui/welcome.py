@@ -24,7 +24,7 @@ class WelcomePage(QWidget):
             "want. Capturing someone takes seconds: a name is enough, the rest can come later."
         )
         text.setWordWrap(True)
-        text.setMaximumWidth(520)
+        text.setFixedWidth(520)  # a wrapped label needs a width to know its height
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.add_button = QPushButton("Add your first ally")
         self.add_button.setDefault(True)

@@ -390,13 +390,6 @@ def test_delete_key_moves_to_trash_and_undo_redo_follow(
     assert shown_names(window) == ["Ana Ruiz", "Bo Chen", "Cy Diaz"]
 
 
-@pytest.mark.xfail(
-    reason="Redo has no working shortcut here: setShortcuts([QKeySequence(StandardKey.Redo), "
-    "'Ctrl+Y']) keeps only Redo's first key binding, Ctrl+Y on this platform and on Windows, "
-    "so the action holds Ctrl+Y twice, Qt finds it ambiguous and runs neither, and "
-    "Ctrl+Shift+Z is not bound at all",
-    strict=True,
-)
 @pytest.mark.qt_log_ignore(AMBIGUOUS_SHORTCUT)
 @pytest.mark.parametrize(
     "keys",
@@ -575,12 +568,6 @@ def test_closing_the_trash(qtbot: Any, three: MainWindow) -> None:
     qtbot.waitUntil(lambda: not is_open(three, TrashDialog))
 
 
-@pytest.mark.xfail(
-    reason="Delete for good leaves the person's earlier changes on the undo stack: Undo then "
-    "offers 'Delete Bo Chen', does nothing but clear the filters and tick Archived, and the "
-    "next Undo fails with 'Contact 2 no longer exists.'",
-    strict=True,
-)
 def test_undo_after_delete_for_good_offers_nothing_about_that_person(
     qtbot: Any, three: MainWindow, db: pw.SqliteDatabase, answer: Callable[..., list[str]]
 ) -> None:
@@ -658,12 +645,6 @@ def test_a_new_organization_joins_the_filter_and_the_choice_is_kept(
     assert "Globex" in offered(page.organization_filter)
 
 
-@pytest.mark.xfail(
-    reason="ContactsPage._refresh_filters falls back to 'All organizations'/'All tags' with "
-    "signals blocked when the chosen value is gone, but _on_changed reloads the old query: "
-    "the combo says 'All organizations' while the list still filters by the vanished one",
-    strict=True,
-)
 @pytest.mark.parametrize("kind", ["organization", "tag"])
 def test_a_filter_whose_value_vanished_shows_everyone(
     qtbot: Any, add_person: Callable[..., int], make_window: Callable[[], MainWindow], kind: str

@@ -181,11 +181,6 @@ def test_only_control_characters_are_no_name(
     assert count_contacts(db) == 1
 
 
-@pytest.mark.xfail(
-    reason="clean_line keeps format characters (zero-width space, joiners, direction marks), "
-    "so a name made only of them passes validation and the list shows a blank row",
-    strict=True,
-)
 @pytest.mark.parametrize(
     "invisible",
     ["\u200b", "\u200d\u200c", "\u200f\u200e", "\u2060", "\u202e"],
@@ -445,13 +440,6 @@ def test_a_file_that_is_no_picture_is_refused_as_a_photo(
     assert not editor.remove_photo.isEnabled()
 
 
-@pytest.mark.xfail(
-    reason="photo_bytes (ui/contacts/editor.py) calls QImage.save(buffer, b'JPEG', 85); "
-    "PySide6 accepts the format only as str there and raises ValueError, which "
-    "_choose_photo shows as 'PySide6.QtGui.QImage.save called with wrong argument values' "
-    "for every picture",
-    strict=True,
-)
 def test_a_big_photo_is_shrunk_and_stored(
     qtbot: Any,
     one: MainWindow,

@@ -35,12 +35,6 @@ def search_for(qtbot: Any, window: MainWindow, text: str, expected: list[str]) -
     qtbot.waitUntil(lambda: shown_names(window) == expected)
 
 
-@pytest.mark.xfail(
-    reason="Ctrl+F is bound twice in the window (MainWindow.find_action and the "
-    "ContactsPage's own QAction, both QKeySequence.Find): Qt reports an ambiguous "
-    "shortcut and runs neither, so the search never gets the focus",
-    strict=True,
-)
 @pytest.mark.qt_log_ignore(AMBIGUOUS_SHORTCUT)
 def test_ctrl_f_focuses_the_search(qtbot: Any, window: MainWindow) -> None:
     window.contacts.table.setFocus()

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 import peewee as pw
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
@@ -114,12 +113,6 @@ def test_undo_of_the_first_add_brings_back_the_welcome(qtbot: Any, window: MainW
     assert window.contacts.stack.currentWidget() is window.contacts.welcome
 
 
-@pytest.mark.xfail(
-    reason="The welcome text (ui/welcome.py) is a word-wrapped QLabel added to the layout "
-    "with an alignment: the layout ignores its height for width, wraps it at about 230 px "
-    "and gives it one line and a half of height, so the text is cut off above and below",
-    strict=True,
-)
 def test_the_welcome_text_is_shown_whole(window: MainWindow) -> None:
     welcome = window.contacts.welcome
     text = next(label for label in welcome.findChildren(QLabel) if label.wordWrap())

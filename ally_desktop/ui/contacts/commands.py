@@ -201,5 +201,7 @@ class ContactEditing:
         """Delete for good (not undoable: the caller asked the user first)."""
         with user_facing_errors():
             removed = contacts.purge_contacts(self.db, ids)
+        # Earlier commands may name the purged people; the user was told this is final.
+        self.stack.clear()
         self.changes.announce(ChangeSet(tuple(ids), membership=True))
         return removed

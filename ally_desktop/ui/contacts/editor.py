@@ -9,7 +9,7 @@ from typing import ClassVar
 
 import peewee as pw
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
-from PySide6.QtGui import QImage, QImageReader, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QImage, QImageReader, QImageWriter, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -73,7 +73,11 @@ def photo_bytes(path: str) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.convertToFormat(QImage.Format.Format_RGB32).save(buffer, b"JPEG", 85)
+    writer = QImageWriter(buffer, QByteArray(b"JPEG"))
+    writer.setQuality(85)
+    if not writer.write(image.convertToFormat(QImage.Format.Format_RGB32)):
+        raise ValueError(f"The picture could not be converted ({writer.errorString()}).")
+    buffer.close()
     return bytes(data.data())
 
 

@@ -43,11 +43,16 @@ CACHE_ROWS = 3000
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 _CLOSENESS_COLORS = {
-    Closeness.INNER_CIRCLE: "#2e7d32",
-    Closeness.ALLY: "#1565c0",
-    Closeness.ACQUAINTANCE: "#6d6d6d",
-    Closeness.OTHER: "#8d6e63",
+    Closeness.INNER_CIRCLE: QColor("#2e7d32"),
+    Closeness.ALLY: QColor("#1565c0"),
+    Closeness.ACQUAINTANCE: QColor("#6d6d6d"),
+    Closeness.OTHER: QColor("#8d6e63"),
 }
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_FONT = Qt.ItemDataRole.FontRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_ID = ID_ROLE
+_ROLES = frozenset((_DISPLAY, _FONT, _FOREGROUND, Qt.ItemDataRole.ToolTipRole, ID_ROLE))
 
 
 class ContactTableModel(QAbstractTableModel):
@@ -139,32 +144,27 @@ class ContactTableModel(QAbstractTableModel):
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+    def data(self, index: ModelIndex, role: int = _DISPLAY) -> Any:
+        # Called hundreds of times per repaint: the cheapest rejections come first.
+        if role not in _ROLES:
             return None
-        if role == ID_ROLE:
-            return self.contact_id(index.row())
-        if role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-            Qt.ItemDataRole.ForegroundRole,
-            Qt.ItemDataRole.FontRole,
-        ):
+        row_number = index.row()
+        if not 0 <= row_number < len(self._ids) or not index.isValid():
             return None
-        row = self._row(index.row())
+        if role == _ID:
+            return int(self._ids[row_number])
+        row = self._row(row_number)
         if row is None:
             return None
         column = index.column()
-        if role == Qt.ItemDataRole.FontRole:
+        if role == _DISPLAY:
+            return self._text(row, column)
+        if role == _FONT:
             return self._bold if column == 0 else None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if column == 4:
-                return QColor(_CLOSENESS_COLORS[row.closeness])
-            return None
-        text = self._text(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return text if len(text) > 30 else None
-        return text
+        if role == _FOREGROUND:
+            return _CLOSENESS_COLORS[row.closeness] if column == 4 else None
+        text = self._text(row, column)  # tooltip: only where the cell may be cut off
+        return text if len(text) > 30 else None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMNS[column][1] if 0 <= column < len(COLUMNS) else None

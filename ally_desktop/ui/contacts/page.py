@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 import peewee as pw
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -126,6 +125,7 @@ class ContactsPage(QWidget):
             self.table.setColumnWidth(column, width)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # before enabling: one query
         self.table.setSortingEnabled(True)
+        header.sortIndicatorChanged.connect(self._keep_sort_indicator_honest)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self._kept_selection: list[int] = []
         self.model.modelAboutToBeReset.connect(self._keep_selection)
@@ -159,11 +159,6 @@ class ContactsPage(QWidget):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.stack)
 
-        focus_search = QAction(self)
-        focus_search.setShortcut(QKeySequence.StandardKey.Find)
-        focus_search.triggered.connect(self.focus_search)
-        self.addAction(focus_search)
-
     # --- the query -----------------------------------------------------------------
     def current_query(self) -> ContactQuery:
         tag = self.tag_filter.currentData()
@@ -185,6 +180,24 @@ class ContactsPage(QWidget):
     def apply_query(self) -> None:
         """Show what the search box and the filters ask for, keeping the selection if it stays."""
         self.model.set_query(self.current_query())
+
+    def _keep_sort_indicator_honest(self, column: int, _order: Qt.SortOrder) -> None:
+        """Columns SQL cannot sort by (lists of topics, tags) must not show a sort arrow."""
+        if COLUMNS[column][1] is not None:
+            return
+        sorted_column = next(
+            i for i, (_, key) in enumerate(COLUMNS) if key == self.model.query.sort
+        )
+        order = (
+            Qt.SortOrder.DescendingOrder
+            if self.model.query.descending
+            else Qt.SortOrder.AscendingOrder
+        )
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(sorted_column, order)
+        header.blockSignals(False)
+        header.viewport().update()
 
     def _keep_selection(self) -> None:
         self._kept_selection = self.selected_ids()
@@ -225,8 +238,11 @@ class ContactsPage(QWidget):
 
     def _on_changed(self, change: ChangeSet) -> None:
         if change.membership:
-            self._refresh_filters()
-            self.model.reload()
+            self._refresh_filters()  # a chosen tag or organization may have gone
+            if self.model.query == self.current_query():
+                self.model.reload()
+            else:
+                self.model.set_query(self.current_query())
             if change.focus is not None:
                 self.show_contact(change.focus)
         else:

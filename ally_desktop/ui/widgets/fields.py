@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from PySide6.QtCore import QStringListModel, Qt
@@ -13,12 +14,12 @@ def parse_date(text: str) -> date | None:
     text = text.strip()
     if not text:
         return None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError(f"“{text}” is not a date: write it as YYYY-MM-DD, e.g. 2024-03-09.")
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValueError(
-            f"“{text}” is not a date: write it as YYYY-MM-DD, e.g. 2024-03-09."
-        ) from None
+        raise ValueError(f"There is no such day as {text}.") from None
 
 
 class DateField(QLineEdit):
