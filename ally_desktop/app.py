@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -35,10 +34,28 @@ def stage(name: str) -> Iterator[None]:
     log.info("stage %s: done in %.0f ms", name, (time.perf_counter() - started) * 1000)
 
 
+LOG_MAX_BYTES = 1_000_000
+LOG_BACKUPS = 3
+
+
+def rotate_log(log_file: Path) -> None:
+    """Keep the log small: at start-up, a log over 1 MB becomes ally.log.1 (… up to .3).
+
+    Rotating once per start is enough for a desktop program and spares importing
+    logging.handlers (sockets, pickling, queues) on the way to the first window.
+    """
+    if not log_file.exists() or log_file.stat().st_size < LOG_MAX_BYTES:
+        return
+    for number in range(LOG_BACKUPS - 1, 0, -1):
+        older = log_file.with_name(f"{log_file.name}.{number}")
+        if older.exists():
+            older.replace(log_file.with_name(f"{log_file.name}.{number + 1}"))
+    log_file.replace(log_file.with_name(f"{log_file.name}.1"))
+
+
 def setup_logging(paths: DataPaths) -> None:
-    handler = logging.handlers.RotatingFileHandler(
-        paths.log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-    )
+    rotate_log(paths.log_file)
+    handler = logging.FileHandler(paths.log_file, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)

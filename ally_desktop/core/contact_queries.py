@@ -81,14 +81,16 @@ def _where(query: ContactQuery) -> tuple[list[str], list[object]]:
     return clauses, params
 
 
-def contact_ids(db: pw.SqliteDatabase, query: ContactQuery) -> array[int]:
-    """The ids of every contact the query matches, in display order."""
+def contact_ids(db: pw.SqliteDatabase, query: ContactQuery, limit: int | None = None) -> array[int]:
+    """The ids of every contact the query matches (or the first ``limit``), in display order."""
     clauses, params = _where(query)
     direction = "DESC" if query.descending else "ASC"
     order = _ORDER_BY[query.sort].format(dir=direction)
     if query.trashed:
         order = f"c.trashed_at DESC, {order}"
     sql = f"SELECT c.id FROM contact c WHERE {' AND '.join(clauses)} ORDER BY {order}"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
     cursor = sqlite_connection(db).execute(sql, params)
     ids: array[int] = array("q")
     while chunk := cursor.fetchmany(10_000):

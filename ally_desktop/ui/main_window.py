@@ -22,14 +22,10 @@ from PySide6.QtWidgets import (
 
 from ally_desktop import APP_NAME, __version__
 from ally_desktop.core.contacts import ContactNotFoundError, load_contact
-from ally_desktop.core.demo import generate_demo
 from ally_desktop.core.records import ContactData
 from ally_desktop.store.errors import StoreError, user_facing_errors
 from ally_desktop.ui.contacts.commands import ChangeSet, ContactChanges, ContactEditing
-from ally_desktop.ui.contacts.editor import ContactEditor
 from ally_desktop.ui.contacts.page import ContactsPage
-from ally_desktop.ui.contacts.quick_add import QuickAddDialog
-from ally_desktop.ui.contacts.trash import TrashDialog
 from ally_desktop.ui.settings import UiSettings
 
 DEMO_SIZE = 250
@@ -209,12 +205,17 @@ class MainWindow(QMainWindow):
     def show_error(self, message: str) -> None:
         QMessageBox.warning(self, APP_NAME, message)
 
+    # Dialogs are imported when first opened: the window paints sooner.
     def quick_add(self) -> None:
+        from ally_desktop.ui.contacts.quick_add import QuickAddDialog
+
         self.navigation.setCurrentRow(0)
         dialog = QuickAddDialog(self._db, self.editing.create, self.new_contact, self)
         dialog.open()
 
     def new_contact(self, draft: ContactData | None = None) -> None:
+        from ally_desktop.ui.contacts.editor import ContactEditor
+
         dialog = ContactEditor(
             self._db, self.editing.create, draft=draft or ContactData(), parent=self
         )
@@ -231,16 +232,22 @@ class MainWindow(QMainWindow):
         except ContactNotFoundError as exc:
             self.show_error(str(exc))
             return
+        from ally_desktop.ui.contacts.editor import ContactEditor
+
         dialog = ContactEditor(
             self._db, lambda data: self.editing.edit(contact_id, data), record=record, parent=self
         )
         dialog.open()
 
     def show_trash(self) -> None:
+        from ally_desktop.ui.contacts.trash import TrashDialog
+
         dialog = TrashDialog(self._db, self.editing, self)
         dialog.open()
 
     def load_demo(self) -> None:
+        from ally_desktop.core.demo import generate_demo
+
         try:
             with user_facing_errors():
                 generate_demo(self._db, DEMO_SIZE)

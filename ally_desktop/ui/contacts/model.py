@@ -11,6 +11,7 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 import peewee as pw
@@ -19,6 +20,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor, QFont
@@ -39,6 +41,7 @@ COLUMNS: tuple[tuple[str, SortKey | None], ...] = (
     ("Email", None),
 )
 PAGE_SIZE = 100
+FIRST_PAGE_ROWS = 200  # more than any screen shows
 CACHE_ROWS = 3000
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -60,7 +63,15 @@ class ContactTableModel(QAbstractTableModel):
 
     countChanged = Signal(int)  # noqa: N815 (Qt naming)
 
-    def __init__(self, db: pw.SqliteDatabase, query: ContactQuery | None = None) -> None:
+    def __init__(
+        self,
+        db: pw.SqliteDatabase,
+        query: ContactQuery | None = None,
+        *,
+        first_page_first: bool = False,
+    ) -> None:
+        """``first_page_first``: load only the first screenful now and the rest of the ids
+        from the event loop, so a window with 100,000 people paints before they are counted."""
         super().__init__()
         self._db = db
         self._query = query or ContactQuery()
@@ -70,7 +81,13 @@ class ContactTableModel(QAbstractTableModel):
         self._cache: OrderedDict[int, ContactRow] = OrderedDict()
         self._bold = QFont()
         self._bold.setBold(True)
-        self.reload()
+        if first_page_first:
+            self.beginResetModel()
+            self._ids = contact_ids(db, self._query, limit=FIRST_PAGE_ROWS)
+            self.endResetModel()
+            QTimer.singleShot(0, partial(self._load_rest, self._query))
+        else:
+            self.reload()
 
     # --- what the model shows -------------------------------------------------------
     @property
@@ -90,6 +107,23 @@ class ContactTableModel(QAbstractTableModel):
         self._lookups = 0
         self._cache.clear()
         self.endResetModel()
+        self.countChanged.emit(len(self._ids))
+
+    def _load_rest(self, query: ContactQuery) -> None:
+        """Append the ids after the first page; if anything changed meanwhile, start over."""
+        if query != self._query or len(self._ids) < FIRST_PAGE_ROWS:
+            self.countChanged.emit(len(self._ids))
+            return
+        every = contact_ids(self._db, query)
+        shown = len(self._ids)
+        if every[:shown] != self._ids:
+            self.reload()
+            return
+        if len(every) > shown:
+            self.beginInsertRows(QModelIndex(), shown, len(every) - 1)
+            self._ids = every
+            self._row_of = None
+            self.endInsertRows()
         self.countChanged.emit(len(self._ids))
 
     def refresh_rows(self, contact_ids_changed: Iterable[int]) -> None:

@@ -52,12 +52,12 @@ class ContactsPage(QWidget):
         super().__init__(parent)
         self._db = db
         self._editing = editing
-        self.model = ContactTableModel(db)
+        self.model = ContactTableModel(db, first_page_first=True)
         self._build()
         editing.changes.changed.connect(self._on_changed)
-        self._refresh_filters()
-        self._update_count()
         self._update_empty_state()
+        # Filled from the event loop: the window paints first.
+        QTimer.singleShot(0, self._refresh_filters)
 
     # --- layout -------------------------------------------------------------------
     def _build(self) -> None:
@@ -130,6 +130,7 @@ class ContactsPage(QWidget):
         self._kept_selection: list[int] = []
         self.model.modelAboutToBeReset.connect(self._keep_selection)
         self.model.modelReset.connect(self._restore_selection)
+        self.model.countChanged.connect(self._update_count)
 
         self.detail = ContactDetail()
         self.detail.contactLinkActivated.connect(self.show_contact)
@@ -233,7 +234,9 @@ class ContactsPage(QWidget):
         self.count_label.setText(f"{shown:,} {'person' if shown == 1 else 'people'}")
 
     def _update_empty_state(self) -> None:
-        empty = count_contacts(self._db) == 0 and not self.search.text()
+        empty = (
+            self.model.rowCount() == 0 and count_contacts(self._db) == 0 and not self.search.text()
+        )
         self.stack.setCurrentIndex(1 if empty else 0)
 
     def _on_changed(self, change: ChangeSet) -> None:
