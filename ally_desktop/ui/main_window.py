@@ -134,6 +134,9 @@ class MainWindow(QMainWindow):
                 redo_keys.append(QKeySequence(extra))
         self.redo_action.setShortcuts(redo_keys)
         self.redo_action.setIcon(QIcon.fromTheme("edit-redo"))
+        # The menu says what would be undone; the toolbar keeps a short, steady label.
+        self.undo_action.setIconText("Undo")
+        self.redo_action.setIconText("Redo")
         self.edit_action = self._action(
             "&Edit person…",
             self._edit_selected,
