@@ -51,6 +51,20 @@ class Address:
 
 
 DATE_KINDS = ("birthday", "anniversary", "custom")
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 @dataclass(frozen=True)
@@ -62,6 +76,11 @@ class ImportantDate:
     day: int
     year: int | None = None
     label: str = ""
+
+    def when(self) -> str:
+        """ "25 August 1974", or "25 August" when the year is unknown."""
+        day = f"{self.day} {MONTH_NAMES[self.month - 1]}"
+        return f"{day} {self.year}" if self.year else day
 
     def title(self) -> str:
         if self.kind == "custom":

@@ -13,20 +13,6 @@ from ally_desktop.core.records import ContactRecord
 from ally_desktop.ui.avatars import avatar_image
 
 CONTACT_SCHEME = "ally-contact"
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def _e(text: str) -> str:
@@ -149,8 +135,7 @@ def render_contact(record: ContactRecord, muted: str, link: str, chip: str) -> s
 
     dates = []
     for day in data.dates:
-        when = f"{day.day} {_MONTHS[day.month - 1]}" + (f" {day.year}" if day.year else "")
-        dates.append(f"{_label(day.title(), muted)}{when}")
+        dates.append(f"{_label(day.title(), muted)}{_e(day.when())}")
     parts.append(_section("Dates", "<br>".join(dates), muted))
 
     met = _e(data.met_how)

@@ -15,23 +15,14 @@ from PySide6.QtWidgets import (
 
 from ally_desktop.core import connections
 from ally_desktop.core.contact_queries import find_by_name
-from ally_desktop.core.records import Address, ConnectionLink, ImportantDate, LabeledValue
-from ally_desktop.ui.widgets.rows import RowEditor
-
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+from ally_desktop.core.records import (
+    MONTH_NAMES,
+    Address,
+    ConnectionLink,
+    ImportantDate,
+    LabeledValue,
 )
+from ally_desktop.ui.widgets.rows import RowEditor
 
 
 class LabeledValueRow(RowEditor[LabeledValue]):
@@ -105,7 +96,7 @@ class DateRow(RowEditor[ImportantDate]):
         self.day = QSpinBox()
         self.day.setRange(1, 31)
         self.month = QComboBox()
-        self.month.addItems(_MONTHS)
+        self.month.addItems(MONTH_NAMES)
         self.year = QLineEdit()
         self.year.setPlaceholderText("Year (optional)")
         self.year.setMaxLength(4)

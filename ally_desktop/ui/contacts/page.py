@@ -297,26 +297,21 @@ class ContactsPage(QWidget):
         self.table.setFocus()
 
     def clear_filters(self) -> None:
-        for widget in (
+        controls = (
             self.search,
             self.tag_filter,
             self.closeness_filter,
             self.organization_filter,
             self.archived_filter,
-        ):
+        )
+        for widget in controls:
             widget.blockSignals(True)
         self.search.clear()
         self.tag_filter.setCurrentIndex(0)
         self.closeness_filter.setCurrentIndex(0)
         self.organization_filter.setCurrentIndex(0)
         self.archived_filter.setChecked(False)
-        for widget in (
-            self.search,
-            self.tag_filter,
-            self.closeness_filter,
-            self.organization_filter,
-            self.archived_filter,
-        ):
+        for widget in controls:
             widget.blockSignals(False)
         self.model.set_query(self.current_query())
 
