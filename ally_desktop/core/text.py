@@ -10,6 +10,8 @@ from __future__ import annotations
 import unicodedata
 from datetime import UTC, datetime
 
+from ally_desktop.store.search import fold
+
 NAME_MAX_CHARS = 200
 LINE_MAX_CHARS = 1000
 TEXT_MAX_CHARS = 100_000
@@ -38,10 +40,9 @@ def is_blank(text: str) -> bool:
 
 
 def sort_key(name: str) -> str:
-    """A key that sorts names as people expect: case and accents ignored ("Élodie" by "Elodie")."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return bare.casefold().strip()
+    """A key that sorts names as people expect: case and accents ignored ("Élodie" by "Elodie",
+    "Søren" by "Soren")."""
+    return fold(name).strip()
 
 
 def vocabulary_key(term: str) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import peewee as pw
 
-from ally_desktop.store import migrations
+from ally_desktop.store import migrations, search
 from ally_desktop.store.errors import (
     DatabaseDamagedError,
     StorageUnavailableError,
@@ -52,6 +52,8 @@ def connect(path: Path) -> pw.SqliteDatabase:
     database = pw.SqliteDatabase(
         str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_MS / 1000, autoconnect=False
     )
+    # Every connection Peewee opens (one per thread) can write the search index.
+    database.register_function(search.fold, search.FOLD_FUNCTION, 1, deterministic=True)
     try:
         database.connect()
         # Reading the schema is the cheapest way to learn that a file is not a database.

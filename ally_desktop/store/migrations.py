@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ally_desktop.store import search
 from ally_desktop.store.errors import NewerSchemaError, NotAnAllyDatabaseError
 
 APPLICATION_ID = 0x416C6C79  # "Ally": marks the file as ours in PRAGMA application_id
@@ -164,6 +165,7 @@ CREATE INDEX connection_by_to ON connection (to_id)
 # The full-text index over what a person is searched by. Contentful (it keeps its own
 # copy of the text, so the index needs no triggers on seven tables) and keyed by the
 # contact id as rowid; store.search keeps it in step inside each write transaction.
+# ally_fold() is store.search.fold, registered on every connection by store.db.
 _V2_SEARCH = """
 CREATE VIRTUAL TABLE contact_fts USING fts5 (
     name, organization, job_title, team, topics, tags, contact_info, notes, ambitions,
@@ -174,7 +176,8 @@ INSERT INTO contact_fts (
     rowid, name, organization, job_title, team, topics, tags, contact_info, notes, ambitions
 )
 SELECT c.id,
-    c.full_name || ' ' || c.given_name || ' ' || c.family_name || ' ' || c.nickname,
+    c.full_name || ' ' || c.given_name || ' ' || c.family_name || ' ' || c.nickname
+        || ' ' || ally_fold(c.full_name || ' ' || c.nickname),
     c.organization, c.job_title, c.team,
     (SELECT group_concat(t.name, ' ; ') FROM contact_topic ct JOIN topic t ON t.id = ct.topic_id
         WHERE ct.contact_id = c.id),
@@ -228,6 +231,7 @@ def migrate(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> list[Step
     ``conn`` must be in autocommit mode (``isolation_level=None``), as Peewee's is.
     """
     steps = pending_steps(conn, target)
+    search.install_functions(conn)
     for step in steps:
         conn.execute("BEGIN IMMEDIATE")
         try:

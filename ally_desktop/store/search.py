@@ -14,6 +14,36 @@ import unicodedata
 from collections.abc import Iterable
 
 MAX_QUERY_CHARS = 500
+FOLD_FUNCTION = "ally_fold"
+
+# Letters that are not "a letter plus an accent" in Unicode, so neither NFKD nor FTS5's
+# remove_diacritics folds them, but that people type without: "soren" finds "Søren".
+_LETTER_FOLDS = str.maketrans(
+    {
+        "ø": "o",
+        "æ": "ae",
+        "œ": "oe",
+        "ß": "ss",
+        "ł": "l",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ı": "i",
+        "ħ": "h",
+        "ŧ": "t",
+    }
+)
+
+
+def fold(text: str | None) -> str:
+    """``text`` without case, accents and special letters: the key people search and sort by."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return bare.translate(_LETTER_FOLDS)
+
+
 _TOKEN_CATEGORIES = ("L", "N", "M")
 
 
@@ -49,10 +79,12 @@ def match_expression(text: str) -> str | None:
     return " ".join('"' + word.replace('"', '""') + '"*' for word in words)
 
 
-# Kept in step with migration 2, which created the index with the same columns.
+# Kept in step with migration 2, which created the index with the same columns. Names
+# are indexed as typed and folded (ally_fold, registered on every connection by store.db).
 _INDEX_SELECT = """
 SELECT c.id,
-    c.full_name || ' ' || c.given_name || ' ' || c.family_name || ' ' || c.nickname,
+    c.full_name || ' ' || c.given_name || ' ' || c.family_name || ' ' || c.nickname
+        || ' ' || ally_fold(c.full_name || ' ' || c.nickname),
     c.organization, c.job_title, c.team,
     (SELECT group_concat(t.name, ' ; ') FROM contact_topic ct JOIN topic t ON t.id = ct.topic_id
         WHERE ct.contact_id = c.id),
@@ -82,8 +114,14 @@ def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
         yield batch
 
 
+def install_functions(conn: sqlite3.Connection) -> None:
+    """Register the SQL functions the index is built with (any connection may write it)."""
+    conn.create_function(FOLD_FUNCTION, 1, fold, deterministic=True)
+
+
 def reindex_contacts(conn: sqlite3.Connection, contact_ids: Iterable[int]) -> None:
     """Bring the index rows of these contacts in step with the tables (call inside the write)."""
+    install_functions(conn)
     for batch in _chunks(contact_ids):
         marks = ",".join("?" * len(batch))
         conn.execute(f"DELETE FROM contact_fts WHERE rowid IN ({marks})", batch)
@@ -92,6 +130,7 @@ def reindex_contacts(conn: sqlite3.Connection, contact_ids: Iterable[int]) -> No
 
 def rebuild_index(conn: sqlite3.Connection) -> None:
     """Rebuild the whole index from the tables (after bulk loads, or to repair it)."""
+    install_functions(conn)
     conn.execute("DELETE FROM contact_fts")
     conn.execute(_INDEX_INSERT + _INDEX_SELECT)
 

@@ -297,3 +297,25 @@ def test_index_is_consistent_sees_extra_rows(db: pw.SqliteDatabase) -> None:
 
 def test_index_is_consistent_on_empty_database(db: pw.SqliteDatabase) -> None:
     assert search.index_is_consistent(sqlite_connection(db))
+
+
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [
+        ("Søren", "soren"),
+        ("Łukasz", "lukasz"),
+        ("Ægir", "aegir"),
+        ("Weiß", "weiss"),
+        ("Élodie", "elodie"),
+        ("Søren", "SØR"),
+    ],
+)
+def test_letters_people_type_without_accents_are_found(db, stored: str, typed: str) -> None:
+    wanted = create_contact(db, ContactData(given_name=stored, family_name="Berg"))
+    create_contact(db, ContactData(given_name="Other", family_name="Person"))
+    assert list(contact_ids(db, ContactQuery(text=typed))) == [wanted]
+
+
+def test_fold_sorts_special_letters_with_their_plain_forms() -> None:
+    names = ["Sz", "Søren", "Sa", "Soren"]
+    assert sorted(names, key=search.fold) == ["Sa", "Søren", "Soren", "Sz"]
