@@ -72,6 +72,8 @@ def make_window(qtbot: Any, db: pw.SqliteDatabase, settings_path: Path) -> Calla
         with qtbot.waitActive(window):
             window.show()
             window.activateWindow()
+        # The list's remaining rows and the filters' choices arrive after the first paint.
+        qtbot.waitUntil(window.contacts.startup_complete)
         return window
 
     return make

@@ -13,14 +13,20 @@ import peewee as pw
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
-from ally_desktop.core.contact_queries import ContactQuery, SortKey, rows_by_ids
+from ally_desktop.core.contact_queries import ContactQuery, SortKey, contact_ids, rows_by_ids
 from ally_desktop.core.contacts import load_contact, set_trashed, update_contact
 from ally_desktop.core.demo import generate_demo
 from ally_desktop.core.records import Closeness
 from ally_desktop.core.text import sort_key
 from ally_desktop.store.db import close_database, open_database, sqlite_connection
 from ally_desktop.ui.contacts import model as model_module
-from ally_desktop.ui.contacts.model import COLUMNS, ID_ROLE, PAGE_SIZE, ContactTableModel
+from ally_desktop.ui.contacts.model import (
+    COLUMNS,
+    FIRST_PAGE_ROWS,
+    ID_ROLE,
+    PAGE_SIZE,
+    ContactTableModel,
+)
 from ally_desktop.ui.main_window import MainWindow
 from ally_desktop.ui.settings import UiSettings
 
@@ -366,6 +372,7 @@ def test_the_window_reads_only_the_rows_it_shows(
     qtbot.addWidget(window)
     with qtbot.waitExposed(window):
         window.show()
+    qtbot.waitUntil(window.contacts.startup_complete)
     model = window.contacts.model
     qtbot.waitUntil(lambda: len(model._cache) > 0)
     assert len(model._cache) <= 2 * PAGE_SIZE
@@ -415,3 +422,19 @@ def test_row_of_finds_each_person_and_follows_the_order(demo_db: pw.SqliteDataba
     model.set_query(ContactQuery(text="zzzzqqqq"))
     assert model.row_of(contact_id) is None
     assert model.rowCount() == 0
+
+
+def test_a_big_list_paints_its_first_page_before_counting_everyone(
+    qtbot: Any, demo_db: pw.SqliteDatabase, tmp_path: Path
+) -> None:
+    window = MainWindow(demo_db, UiSettings(tmp_path / "settings.ini"))
+    qtbot.addWidget(window)
+    model = window.contacts.model
+    assert model.rowCount() == FIRST_PAGE_ROWS, "only the first screenful before showing"
+    first_ids = [model.contact_id(row) for row in range(FIRST_PAGE_ROWS)]
+    with qtbot.waitExposed(window):
+        window.show()
+    qtbot.waitUntil(window.contacts.startup_complete)
+    assert model.rowCount() == len(contact_ids(demo_db, ContactQuery()))
+    assert [model.contact_id(row) for row in range(FIRST_PAGE_ROWS)] == first_ids
+    assert window.contacts.count_label.text() == f"{model.rowCount():,} people"

@@ -11,7 +11,6 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import replace
-from functools import partial
 from typing import Any
 
 import peewee as pw
@@ -42,6 +41,7 @@ COLUMNS: tuple[tuple[str, SortKey | None], ...] = (
 )
 PAGE_SIZE = 100
 FIRST_PAGE_ROWS = 200  # more than any screen shows
+REST_FALLBACK_MS = 300
 CACHE_ROWS = 3000
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -78,6 +78,7 @@ class ContactTableModel(QAbstractTableModel):
         self._ids: array[int] = array("q")
         self._row_of: dict[int, int] | None = None
         self._lookups = 0
+        self._rest_pending = False
         self._cache: OrderedDict[int, ContactRow] = OrderedDict()
         self._bold = QFont()
         self._bold.setBold(True)
@@ -85,7 +86,9 @@ class ContactTableModel(QAbstractTableModel):
             self.beginResetModel()
             self._ids = contact_ids(db, self._query, limit=FIRST_PAGE_ROWS)
             self.endResetModel()
-            QTimer.singleShot(0, partial(self._load_rest, self._query))
+            self._rest_pending = True
+            # The view calls load_rest() once it has painted; this is only the fallback.
+            QTimer.singleShot(REST_FALLBACK_MS, self.load_rest)
         else:
             self.reload()
 
@@ -101,6 +104,7 @@ class ContactTableModel(QAbstractTableModel):
 
     def reload(self) -> None:
         """Run the query again (after a change, or a new search or filter)."""
+        self._rest_pending = False
         self.beginResetModel()
         self._ids = contact_ids(self._db, self._query)
         self._row_of = None
@@ -109,12 +113,15 @@ class ContactTableModel(QAbstractTableModel):
         self.endResetModel()
         self.countChanged.emit(len(self._ids))
 
-    def _load_rest(self, query: ContactQuery) -> None:
-        """Append the ids after the first page; if anything changed meanwhile, start over."""
-        if query != self._query or len(self._ids) < FIRST_PAGE_ROWS:
+    def load_rest(self) -> None:
+        """Append the ids after the first page (once); if the list changed meanwhile, reload."""
+        if not self._rest_pending:
+            return
+        self._rest_pending = False
+        if len(self._ids) < FIRST_PAGE_ROWS:
             self.countChanged.emit(len(self._ids))
             return
-        every = contact_ids(self._db, query)
+        every = contact_ids(self._db, self._query)
         shown = len(self._ids)
         if every[:shown] != self._ids:
             self.reload()

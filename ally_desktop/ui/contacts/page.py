@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import peewee as pw
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -32,7 +41,7 @@ from ally_desktop.core.contacts import ContactNotFoundError, load_contact
 from ally_desktop.core.records import Closeness
 from ally_desktop.ui.contacts.commands import ChangeSet, ContactEditing
 from ally_desktop.ui.contacts.detail import ContactDetail
-from ally_desktop.ui.contacts.model import COLUMNS, ContactTableModel
+from ally_desktop.ui.contacts.model import COLUMNS, REST_FALLBACK_MS, ContactTableModel
 from ally_desktop.ui.welcome import WelcomePage
 
 _ANY = "__any__"
@@ -56,8 +65,11 @@ class ContactsPage(QWidget):
         self._build()
         editing.changes.changed.connect(self._on_changed)
         self._update_empty_state()
-        # Filled from the event loop: the window paints first.
-        QTimer.singleShot(0, self._refresh_filters)
+        # The rest of the list and the filters' choices come once the window has painted.
+        self._painted = False
+        self._deferred_done = False
+        self.table.viewport().installEventFilter(self)
+        QTimer.singleShot(REST_FALLBACK_MS, self._after_first_paint)
 
     # --- layout -------------------------------------------------------------------
     def _build(self) -> None:
@@ -159,6 +171,24 @@ class ContactsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.stack)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if not self._painted and event.type() == QEvent.Type.Paint:
+            self._painted = True
+            self.table.viewport().removeEventFilter(self)
+            QTimer.singleShot(0, self._after_first_paint)
+        return super().eventFilter(watched, event)
+
+    def startup_complete(self) -> bool:
+        """True once the whole list and the filters' choices are loaded."""
+        return self._deferred_done
+
+    def _after_first_paint(self) -> None:
+        if self._deferred_done:
+            return
+        self._deferred_done = True
+        self.model.load_rest()
+        self._refresh_filters()
 
     # --- the query -----------------------------------------------------------------
     def current_query(self) -> ContactQuery:
