@@ -63,8 +63,16 @@ def child_env(**extra: str) -> dict[str, str]:
 
 def run_child(args: Sequence[str], env: dict[str, str] | None = None) -> dict:
     """Run ``python -m <args>`` and return the JSON object on the last line of its output."""
+    result, _stderr = run_json_child(args, env)
+    return result
+
+
+def run_json_child(
+    args: Sequence[str], env: dict[str, str] | None = None, flags: Sequence[str] = ()
+) -> tuple[dict, str]:
+    """Run ``python <flags> -m <args>``; the JSON object on its last line, and its stderr."""
     completed = subprocess.run(
-        [PYTHON, "-m", *args],
+        [PYTHON, *flags, "-m", *args],
         cwd=REPO,
         env=env or child_env(),
         capture_output=True,
@@ -78,7 +86,7 @@ def run_child(args: Sequence[str], env: dict[str, str] | None = None) -> dict:
             f"{' '.join(args)} exited with {completed.returncode}:\n"
             f"{completed.stdout[-2000:]}{completed.stderr[-4000:]}"
         )
-    return json.loads(lines[-1])
+    return json.loads(lines[-1]), completed.stderr
 
 
 def median(values: Sequence[float]) -> float:

@@ -9,22 +9,18 @@ imports beyond what the bare window imports.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
-import subprocess
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
 from bench.common import (
-    CHILD_TIMEOUT_S,
-    PYTHON,
-    REPO,
     Result,
     child_env,
     median,
     ms,
+    run_json_child,
 )
 from bench.dataset import Dataset, copy_data_dir
 from bench.startup_probe import SPAWN_ENV
@@ -39,22 +35,7 @@ def _spawn(args: list[str], importtime: bool = False) -> tuple[dict[str, float],
     env = child_env()
     flags = ["-X", "importtime"] if importtime else []
     env[SPAWN_ENV] = repr(time.time())
-    completed = subprocess.run(
-        [PYTHON, *flags, "-m", "bench.startup_probe", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=CHILD_TIMEOUT_S,
-        check=False,
-    )
-    lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
-    if completed.returncode != 0 or not lines:
-        raise RuntimeError(
-            f"start-up probe {args[0]} exited with {completed.returncode}: "
-            f"{completed.stdout[-1000:]}{completed.stderr[-3000:]}"
-        )
-    return json.loads(lines[-1]), completed.stderr
+    return run_json_child(["bench.startup_probe", *args], env, flags)
 
 
 def _stages(data_dir: Path) -> dict[str, float]:
