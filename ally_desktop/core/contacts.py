@@ -203,20 +203,17 @@ def update_contact(db: pw.SqliteDatabase, contact_id: int, data: ContactData) ->
 def set_trashed(db: pw.SqliteDatabase, contact_ids: Sequence[int], trashed: bool) -> int:
     """Move contacts to the trash (or back out of it); returns how many changed."""
     ids = list(contact_ids)
-    if not ids:
-        return 0
     when = utc_now() if trashed else None
+    condition = "trashed_at IS NULL" if trashed else "trashed_at IS NOT NULL"
     changed = 0
     with db.atomic():
+        conn = sqlite_connection(db)
         for start in range(0, len(ids), 500):
             batch = ids[start : start + 500]
-            condition = (
-                Contact.trashed_at.is_null() if trashed else Contact.trashed_at.is_null(False)
-            )
-            changed += (
-                Contact.update(trashed_at=when).where(Contact.id.in_(batch) & condition).execute()
-            )
-    return int(changed)
+            marks = ",".join("?" * len(batch))
+            sql = f"UPDATE contact SET trashed_at = ? WHERE id IN ({marks}) AND {condition}"
+            changed += conn.execute(sql, [when, *batch]).rowcount
+    return changed
 
 
 def trash_contacts(db: pw.SqliteDatabase, contact_ids: Sequence[int]) -> int:

@@ -195,7 +195,7 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _update_actions(self) -> None:
-        count = len(self.contacts.selected_ids())
+        count = self.contacts.selected_count()
         self.edit_action.setEnabled(count == 1)
         self.delete_action.setEnabled(count > 0)
 

@@ -55,6 +55,8 @@ _DISPLAY = Qt.ItemDataRole.DisplayRole
 _FONT = Qt.ItemDataRole.FontRole
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole
 _ID = ID_ROLE
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
 _ROLES = frozenset((_DISPLAY, _FONT, _FOREGROUND, Qt.ItemDataRole.ToolTipRole, ID_ROLE))
 
 
@@ -181,9 +183,8 @@ class ContactTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        # Qt asks this for every cell of a selection (select all: 800,000 calls): no work here.
+        return _ROW_FLAGS if index.isValid() else _NO_FLAGS
 
     def data(self, index: ModelIndex, role: int = _DISPLAY) -> Any:
         # Called hundreds of times per repaint: the cheapest rejections come first.

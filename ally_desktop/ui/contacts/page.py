@@ -42,6 +42,7 @@ from ally_desktop.core.records import Closeness
 from ally_desktop.ui.contacts.commands import ChangeSet, ContactEditing
 from ally_desktop.ui.contacts.detail import ContactDetail
 from ally_desktop.ui.contacts.model import COLUMNS, REST_FALLBACK_MS, ContactTableModel
+from ally_desktop.ui.selection import select_rows, selected_count, selected_row_runs
 from ally_desktop.ui.welcome import WelcomePage
 
 _ANY = "__any__"
@@ -285,18 +286,26 @@ class ContactsPage(QWidget):
 
     # --- selection and detail -------------------------------------------------------
     def selected_ids(self) -> list[int]:
-        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        return [self.model.contact_id(row) for row in rows if row < self.model.rowCount()]
+        ids = self.model.ids()
+        return [
+            int(cid)
+            for first, last in selected_row_runs(self.table.selectionModel())
+            for cid in ids[first : last + 1]
+        ]
+
+    def selected_count(self) -> int:
+        return selected_count(self.table.selectionModel())
 
     def _select_ids(self, ids: list[int], *, scroll: bool) -> None:
         selection = self.table.selectionModel()
-        selection.clearSelection()
-        rows = [r for r in (self.model.row_of(i) for i in ids) if r is not None]
-        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-        for row in rows:
-            selection.select(self.model.index(row, 0), flags)
+        if len(ids) > 32:  # many: one pass over the id array instead of a lookup each
+            wanted = set(ids)
+            rows = [row for row, cid in enumerate(self.model.ids()) if cid in wanted]
+        else:
+            rows = [r for r in (self.model.row_of(i) for i in ids) if r is not None]
+        select_rows(selection, rows)
         if rows:
-            current = self.model.index(rows[0], 0)
+            current = self.model.index(min(rows), 0)
             selection.setCurrentIndex(current, QItemSelectionModel.SelectionFlag.NoUpdate)
             if scroll:
                 self.table.scrollTo(current, QAbstractItemView.ScrollHint.PositionAtCenter)
@@ -306,14 +315,14 @@ class ContactsPage(QWidget):
         self.selectionChanged.emit()
 
     def _show_selected(self) -> None:
-        ids = self.selected_ids()
-        if len(ids) == 1:
+        count = self.selected_count()
+        if count == 1:
             try:
-                self.detail.show_contact(load_contact(self._db, ids[0]))
+                self.detail.show_contact(load_contact(self._db, self.selected_ids()[0]))
             except ContactNotFoundError:
                 self.detail.show_placeholder("This person no longer exists.")
-        elif ids:
-            self.detail.show_placeholder(f"{len(ids):,} people selected.")
+        elif count:
+            self.detail.show_placeholder(f"{count:,} people selected.")
         else:
             self.detail.show_placeholder("Select a person to see their profile.")
 
@@ -324,6 +333,7 @@ class ContactsPage(QWidget):
             if self.model.row_of(contact_id) is None:
                 self.archived_filter.setChecked(True)
         self._select_ids([contact_id], scroll=True)
+        self._show_selected()  # fresh even when the person was already selected
         self.table.setFocus()
 
     def clear_filters(self) -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from ally_desktop.core.contact_queries import ContactQuery
 from ally_desktop.ui.contacts.commands import ChangeSet, ContactEditing
 from ally_desktop.ui.contacts.model import ContactTableModel
+from ally_desktop.ui.selection import selected_rows
 
 
 class TrashDialog(QDialog):
@@ -75,12 +76,11 @@ class TrashDialog(QDialog):
         self._update_buttons()
 
     def selected_ids(self) -> list[int]:
-        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        return [self.model.contact_id(r) for r in rows]
+        return [self.model.contact_id(r) for r in selected_rows(self.table.selectionModel())]
 
     def _update_buttons(self) -> None:
         count = self.model.rowCount()
-        selected = bool(self.table.selectionModel().selectedRows())
+        selected = self.table.selectionModel().hasSelection()
         self.summary.setText(
             "The trash is empty."
             if not count
