@@ -33,6 +33,7 @@ def test_select_all_delete_and_undo_thousands(
     window.undo_action.trigger()
     assert page.model.rowCount() == shown
     assert count_contacts(db, trashed=True) == 0
+    assert page.selected_count() == shown, "everyone restored is selected again"
 
 
 def test_a_few_scattered_rows_keep_their_ranges(

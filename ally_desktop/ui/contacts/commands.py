@@ -25,7 +25,7 @@ class ChangeSet:
 
     ids: tuple[int, ...]
     membership: bool
-    focus: int | None = None
+    focus: tuple[int, ...] = ()  # the people to select afterwards
 
 
 class ContactChanges(QObject):
@@ -87,7 +87,7 @@ class CreateContact(_ContactCommand):
 
     def _redo(self) -> ChangeSet:
         contacts.create_contact(self._db, self._data, contact_id=self._id)
-        return ChangeSet((self._id,), membership=True, focus=self._id)
+        return ChangeSet((self._id,), membership=True, focus=(self._id,))
 
     def _undo(self) -> ChangeSet:
         self._data = contacts.load_contact(self._db, self._id).data  # keep later connections
@@ -114,7 +114,7 @@ class EditContact(_ContactCommand):
         others = tuple(
             link.other_id for link in (*self._before.connections, *self._after.connections)
         )
-        return ChangeSet((self._id, *others), membership=True, focus=self._id)
+        return ChangeSet((self._id, *others), membership=True, focus=(self._id,))
 
     def _redo(self) -> ChangeSet:
         return self._apply(self._after)
@@ -141,8 +141,7 @@ class TrashContacts(_ContactCommand):
 
     def _set(self, trashed: bool) -> ChangeSet:
         contacts.set_trashed(self._db, self._ids, trashed)
-        focus = None if trashed else self._ids[0]
-        return ChangeSet(self._ids, membership=True, focus=focus)
+        return ChangeSet(self._ids, membership=True, focus=() if trashed else self._ids)
 
     def _redo(self) -> ChangeSet:
         return self._set(self._to_trash)
@@ -168,7 +167,7 @@ class ContactEditing:
         contact_id = contacts.create_contact(self.db, data)
         stored = contacts.load_contact(self.db, contact_id).data
         self.stack.push(CreateContact(self.db, self.changes, contact_id, stored))
-        self.changes.announce(ChangeSet((contact_id,), membership=True, focus=contact_id))
+        self.changes.announce(ChangeSet((contact_id,), membership=True, focus=(contact_id,)))
         return contact_id
 
     def edit(self, contact_id: int, data: ContactData) -> None:
@@ -185,7 +184,9 @@ class ContactEditing:
         command = EditContact(self.db, self.changes, contact_id, before, after)
         self.stack.push(command)
         others = tuple(link.other_id for link in (*before.connections, *after.connections))
-        self.changes.announce(ChangeSet((contact_id, *others), membership=True, focus=contact_id))
+        self.changes.announce(
+            ChangeSet((contact_id, *others), membership=True, focus=(contact_id,))
+        )
 
     def set_trashed(self, ids: Sequence[int], to_trash: bool, names: str) -> int:
         """Move to the trash or restore from it (raises StoreError, nothing changed)."""
@@ -193,7 +194,7 @@ class ContactEditing:
             changed = contacts.set_trashed(self.db, ids, to_trash)
         if changed:
             self.stack.push(TrashContacts(self.db, self.changes, ids, to_trash, names))
-            focus = None if to_trash else ids[0]
+            focus = () if to_trash else tuple(ids)
             self.changes.announce(ChangeSet(tuple(ids), membership=True, focus=focus))
         return changed
 

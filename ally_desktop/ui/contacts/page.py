@@ -277,8 +277,10 @@ class ContactsPage(QWidget):
                 self.model.reload()
             else:
                 self.model.set_query(self.current_query())
-            if change.focus is not None:
-                self.show_contact(change.focus)
+            if len(change.focus) == 1:
+                self.show_contact(change.focus[0])
+            elif change.focus:
+                self._select_ids(list(change.focus), scroll=True)
         else:
             self.model.refresh_rows(change.ids)
         self._update_empty_state()
