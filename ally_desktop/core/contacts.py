@@ -213,7 +213,34 @@ def set_trashed(db: pw.SqliteDatabase, contact_ids: Sequence[int], trashed: bool
             marks = ",".join("?" * len(batch))
             sql = f"UPDATE contact SET trashed_at = ? WHERE id IN ({marks}) AND {condition}"
             changed += conn.execute(sql, [when, *batch]).rowcount
+            (_trash_lonely_interactions if trashed else _restore_their_interactions)(
+                conn, batch, when
+            )
     return changed
+
+
+def _trash_lonely_interactions(conn: Any, ids: list[int], when: str | None) -> None:
+    """Interactions left with nobody outside the trash go to the trash with these people."""
+    marks = ",".join("?" * len(ids))
+    conn.execute(
+        "UPDATE interaction SET trashed_at = ?, trashed_with_contacts = 1"
+        " WHERE trashed_at IS NULL AND id IN (SELECT interaction_id FROM interaction_participant"
+        f" WHERE contact_id IN ({marks})) AND NOT EXISTS (SELECT 1 FROM interaction_participant p"
+        " JOIN contact c ON c.id = p.contact_id WHERE p.interaction_id = interaction.id"
+        " AND c.trashed_at IS NULL)",
+        [when, *ids],
+    )
+
+
+def _restore_their_interactions(conn: Any, ids: list[int], _when: str | None) -> None:
+    """Interactions that went to the trash with these people come back with them."""
+    marks = ",".join("?" * len(ids))
+    conn.execute(
+        "UPDATE interaction SET trashed_at = NULL, trashed_with_contacts = 0"
+        " WHERE trashed_with_contacts = 1 AND id IN (SELECT interaction_id"
+        f" FROM interaction_participant WHERE contact_id IN ({marks}))",
+        ids,
+    )
 
 
 def trash_contacts(db: pw.SqliteDatabase, contact_ids: Sequence[int]) -> int:
@@ -235,6 +262,16 @@ def purge_contacts(db: pw.SqliteDatabase, contact_ids: Sequence[int]) -> int:
             marks = ",".join("?" * len(batch))
             conn.execute(f"DELETE FROM contact_fts WHERE rowid IN ({marks})", batch)
             removed += Contact.delete().where(Contact.id.in_(batch)).execute()
+        # Interactions that went to the trash with them and now have nobody left go too.
+        conn.execute(
+            "DELETE FROM interaction_fts WHERE rowid IN (SELECT id FROM interaction i"
+            " WHERE i.trashed_with_contacts = 1 AND NOT EXISTS"
+            " (SELECT 1 FROM interaction_participant p WHERE p.interaction_id = i.id))"
+        )
+        conn.execute(
+            "DELETE FROM interaction WHERE trashed_with_contacts = 1 AND NOT EXISTS"
+            " (SELECT 1 FROM interaction_participant p WHERE p.interaction_id = interaction.id)"
+        )
     return int(removed)
 
 

@@ -28,7 +28,17 @@ class Step:
 
 
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
-    statements = [s.strip() for s in sql.split(";\n") if s.strip()]
+    """Run SQL statement by statement inside the caller's transaction (executescript would
+    commit it); triggers, whose bodies hold semicolons, stay whole."""
+    statements: list[str] = []
+    pending = ""
+    for line in sql.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        statements.append(pending.strip())
 
     def run(conn: sqlite3.Connection) -> None:
         for statement in statements:
@@ -190,9 +200,83 @@ SELECT c.id,
 FROM contact c
 """
 
+# Interactions: what happened, when, with whom. ``occurred_at`` is the UTC instant (it
+# orders everything); ``local_date`` and ``time_zone`` keep the day and zone the user meant,
+# and ``all_day`` marks an entry with a date but no time. ``contact.last_interaction_at``
+# is maintained by triggers, so every path (add, edit, delete, undo, participants) keeps it
+# right: adding is a cheap max(); removing or moving back recomputes from the index.
+_V3_INTERACTIONS = """
+CREATE TABLE interaction (
+    id INTEGER PRIMARY KEY,
+    occurred_at TEXT NOT NULL,
+    local_date TEXT NOT NULL,
+    time_zone TEXT NOT NULL DEFAULT '',
+    all_day INTEGER NOT NULL DEFAULT 0 CHECK (all_day IN (0, 1)),
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    notes TEXT NOT NULL DEFAULT '',
+    place TEXT NOT NULL DEFAULT '',
+    exchange TEXT CHECK (exchange IS NULL OR exchange IN ('given', 'received')),
+    exchange_note TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    trashed_at TEXT,
+    trashed_with_contacts INTEGER NOT NULL DEFAULT 0 CHECK (trashed_with_contacts IN (0, 1))
+);
+CREATE INDEX interaction_by_time ON interaction (occurred_at, id) WHERE trashed_at IS NULL;
+CREATE INDEX interaction_trashed ON interaction (trashed_at) WHERE trashed_at IS NOT NULL;
+
+CREATE TABLE interaction_participant (
+    interaction_id INTEGER NOT NULL REFERENCES interaction (id) ON DELETE CASCADE,
+    contact_id INTEGER NOT NULL REFERENCES contact (id) ON DELETE CASCADE,
+    PRIMARY KEY (interaction_id, contact_id)
+) WITHOUT ROWID;
+CREATE INDEX participant_by_contact ON interaction_participant (contact_id, interaction_id);
+
+ALTER TABLE contact ADD COLUMN last_interaction_at TEXT;
+CREATE INDEX contact_by_last_interaction ON contact (last_interaction_at, sort_name)
+    WHERE trashed_at IS NULL;
+
+CREATE TRIGGER participant_added AFTER INSERT ON interaction_participant BEGIN
+    UPDATE contact SET last_interaction_at = (
+        SELECT i.occurred_at FROM interaction i WHERE i.id = NEW.interaction_id
+            AND i.trashed_at IS NULL)
+    WHERE id = NEW.contact_id AND (
+        SELECT i.occurred_at FROM interaction i WHERE i.id = NEW.interaction_id
+            AND i.trashed_at IS NULL) > coalesce(last_interaction_at, '');
+END;
+
+CREATE TRIGGER participant_removed AFTER DELETE ON interaction_participant BEGIN
+    UPDATE contact SET last_interaction_at = (
+        SELECT max(i.occurred_at) FROM interaction_participant p
+            JOIN interaction i ON i.id = p.interaction_id
+        WHERE p.contact_id = OLD.contact_id AND i.trashed_at IS NULL)
+    WHERE id = OLD.contact_id;
+END;
+
+CREATE TRIGGER interaction_moved AFTER UPDATE OF occurred_at, trashed_at ON interaction BEGIN
+    UPDATE contact SET last_interaction_at = (
+        SELECT max(i.occurred_at) FROM interaction_participant p
+            JOIN interaction i ON i.id = p.interaction_id
+        WHERE p.contact_id = contact.id AND i.trashed_at IS NULL)
+    WHERE id IN (SELECT contact_id FROM interaction_participant WHERE interaction_id = NEW.id);
+END;
+
+CREATE VIRTUAL TABLE interaction_fts USING fts5 (
+    title, notes, place, exchange_note, kind,
+    tokenize = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'",
+    prefix = '2 3'
+)
+"""
+
 STEPS: Sequence[Step] = (
     Step(1, "contacts, their details, topics, tags, dates and connections", _script(_V1_BASE)),
     Step(2, "full-text search index over contacts", _script(_V2_SEARCH)),
+    Step(
+        3,
+        "interactions, their participants, last interaction per contact",
+        _script(_V3_INTERACTIONS),
+    ),
 )
 LATEST_VERSION = STEPS[-1].version
 

@@ -39,6 +39,7 @@ class Contact(BaseModel):
     created_at = pw.TextField()
     updated_at = pw.TextField()
     trashed_at = pw.TextField(null=True)
+    last_interaction_at = pw.TextField(null=True)  # maintained by triggers
 
     class Meta:
         table_name = "contact"
@@ -157,6 +158,39 @@ class Connection(BaseModel):
         table_name = "connection"
 
 
+class Interaction(BaseModel):
+    """Something that happened with one or more contacts: a meeting, a call, a coffee."""
+
+    id = pw.AutoField()
+    occurred_at = pw.TextField()  # UTC instant, ISO-8601
+    local_date = pw.TextField()  # the calendar day the user meant
+    time_zone = pw.TextField(default="")
+    all_day = pw.BooleanField(default=False)
+    kind = pw.TextField()
+    title = pw.TextField(default="")
+    notes = pw.TextField(default="")
+    place = pw.TextField(default="")
+    exchange = pw.TextField(null=True)  # "given" or "received"
+    exchange_note = pw.TextField(default="")
+    created_at = pw.TextField()
+    updated_at = pw.TextField()
+    trashed_at = pw.TextField(null=True)
+    trashed_with_contacts = pw.BooleanField(default=False)
+
+    class Meta:
+        table_name = "interaction"
+
+
+class InteractionParticipant(BaseModel):
+    interaction = pw.ForeignKeyField(Interaction, column_name="interaction_id", on_delete="CASCADE")
+    contact = pw.ForeignKeyField(Contact, column_name="contact_id", on_delete="CASCADE")
+
+    class Meta:
+        table_name = "interaction_participant"
+        primary_key = pw.CompositeKey("interaction", "contact")
+        without_rowid = True
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Contact,
     ContactEmail,
@@ -169,4 +203,6 @@ MODELS: tuple[type[BaseModel], ...] = (
     ContactTag,
     ImportantDate,
     Connection,
+    Interaction,
+    InteractionParticipant,
 )

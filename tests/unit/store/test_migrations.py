@@ -33,7 +33,7 @@ def raw(db_path: Path) -> Iterator[sqlite3.Connection]:
 
 def _tables(conn: sqlite3.Connection) -> set[str]:
     rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-    return {name for (name,) in rows if not name.startswith("contact_fts")}
+    return {name for (name,) in rows if "_fts" not in name}
 
 
 def _schema(conn: sqlite3.Connection) -> dict[str, str]:
@@ -68,7 +68,7 @@ def test_versions_are_consecutive_from_one() -> None:
 
 def test_empty_database_migrates_step_by_step(raw: sqlite3.Connection) -> None:
     assert migrations.schema_version(raw) == 0
-    assert [s.version for s in migrations.pending_steps(raw)] == [1, 2]
+    assert [s.version for s in migrations.pending_steps(raw)] == [1, 2, 3]
 
     ran = migrations.migrate(raw, target=1)
     assert [s.version for s in ran] == [1]
@@ -77,10 +77,15 @@ def test_empty_database_migrates_step_by_step(raw: sqlite3.Connection) -> None:
     assert "contact" in _tables(raw)
     assert "contact_fts" not in _schema(raw)
 
-    ran = migrations.migrate(raw)
+    ran = migrations.migrate(raw, target=2)
     assert [s.version for s in ran] == [2]
-    assert migrations.schema_version(raw) == migrations.LATEST_VERSION
     assert "contact_fts" in _schema(raw)
+    assert "interaction" not in _tables(raw)
+
+    ran = migrations.migrate(raw)
+    assert [s.version for s in ran] == [3]
+    assert migrations.schema_version(raw) == migrations.LATEST_VERSION
+    assert {"interaction", "interaction_participant"} <= _tables(raw)
     assert search.index_is_consistent(raw)
 
     assert migrations.migrate(raw) == []
@@ -146,6 +151,15 @@ def test_models_write_and_read_the_migrated_tables(db: pw.SqliteDatabase) -> Non
     models.ContactTag.insert(contact=ana, tag=tag).execute()
     models.ImportantDate.create(contact=ana, kind="birthday", month=2, day=29)
     models.Connection.create(from_contact=ana, to_contact=bo, kind="works_with", created_at=now)
+    coffee = models.Interaction.create(
+        occurred_at="2024-01-02T09:00:00Z",
+        local_date="2024-01-02",
+        kind="coffee",
+        created_at=now,
+        updated_at=now,
+    )
+    models.InteractionParticipant.insert(interaction=coffee, contact=ana).execute()
+    assert models.Contact.get_by_id(ana.id).last_interaction_at == "2024-01-02T09:00:00Z"
     for model in MODELS:
         assert model.select().count() >= 1, model._meta.table_name
 
@@ -154,8 +168,9 @@ def test_models_write_and_read_the_migrated_tables(db: pw.SqliteDatabase) -> Non
 
     models.Contact.delete_by_id(ana.id)
     for model in MODELS:
-        if model not in (models.Contact, models.Topic, models.Tag):
+        if model not in (models.Contact, models.Topic, models.Tag, models.Interaction):
             assert model.select().count() == 0, model._meta.table_name
+    assert models.Interaction.select().count() == 1, "an interaction outlives a participant"
     assert models.Contact.select().count() == 1
 
 
