@@ -12,6 +12,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
 
 from ally_desktop import APP_NAME, __version__
@@ -66,6 +67,38 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_data_dir(check, argparse.SUPPRESS)
     check.add_argument("--quick", action="store_true", help="a faster, less thorough check")
+    log = commands.add_parser(
+        "log",
+        help="log an interaction with one or more people",
+        description="Log an interaction. Names must each match exactly one person; "
+        "when a name matches several, nothing is stored and the candidates are listed.",
+    )
+    _add_data_dir(log, argparse.SUPPRESS)
+    log.add_argument(
+        "--with",
+        dest="people",
+        action="append",
+        required=True,
+        metavar="NAME",
+        help="who was there (repeat for several people)",
+    )
+    log.add_argument(
+        "--kind",
+        default="meeting",
+        help="meeting, call, video_call, message, email, coffee, event, note, "
+        "or your own (default meeting)",
+    )
+    log.add_argument("--title", default="")
+    log.add_argument("--notes", default="")
+    log.add_argument("--place", default="")
+    log.add_argument(
+        "--date",
+        metavar="WHEN",
+        help="YYYY-MM-DD (a day) or YYYY-MM-DDTHH:MM (local time); default now",
+    )
+    help_given = log.add_mutually_exclusive_group()
+    help_given.add_argument("--gave", metavar="WHAT", help="help you gave, in a few words")
+    help_given.add_argument("--received", metavar="WHAT", help="help you received")
     return parser
 
 
@@ -117,13 +150,78 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _parse_when(text: str | None) -> tuple[datetime | None, date | None]:
+    """``--date``: a day alone, or a local date and time; now when absent."""
+    if text is None:
+        return datetime.now().astimezone(), None
+    text = text.strip()
+    try:
+        if len(text) == 10:
+            return None, date.fromisoformat(text)
+        return datetime.fromisoformat(text.replace(" ", "T")).astimezone(), None
+    except ValueError:
+        raise CommandError(
+            f"--date “{text}” is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM."
+        ) from None
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    from ally_desktop.core.contact_queries import (
+        AmbiguousNameError,
+        NameNotFoundError,
+        resolve_name,
+    )
+    from ally_desktop.core.timeline import (
+        Exchange,
+        InteractionData,
+        create_interaction,
+        kind_label,
+    )
+    from ally_desktop.core.validation import ValidationError
+    from ally_desktop.paths import DataPaths
+    from ally_desktop.store.db import close_database, open_database
+
+    when, day = _parse_when(args.date)
+    database_path = DataPaths(_paths(args)).database
+    if not database_path.exists():
+        raise CommandError(f"There is no Ally data at {database_path.parent}.")
+    database = open_database(database_path)
+    try:
+        try:
+            people = [resolve_name(database, name) for name in args.people]
+        except (AmbiguousNameError, NameNotFoundError) as exc:
+            raise CommandError(f"{exc.args[0] if exc.args else exc} Nothing was logged.") from None
+        exchange: Exchange | None = "given" if args.gave else "received" if args.received else None
+        data = InteractionData(
+            kind=args.kind,
+            participants=[p.id for p in people],
+            when=when,
+            day=day,
+            title=args.title,
+            notes=args.notes,
+            place=args.place,
+            exchange=exchange,
+            exchange_note=args.gave or args.received or "",
+        )
+        try:
+            create_interaction(database, data)
+        except ValidationError as exc:
+            raise CommandError(f"{exc} Nothing was logged.") from None
+    finally:
+        close_database(database)
+    moment = f"{day:%d %B %Y}" if day else f"{when:%d %B %Y %H:%M}"
+    names = ", ".join(p.name for p in people)
+    print(f"Logged {kind_label(args.kind).lower()} with {names} on {moment.lstrip('0')}.")
+    return EXIT_OK
+
+
 def run_gui(args: argparse.Namespace) -> int:
     from ally_desktop.app import run
 
     return run(data_dir=_paths(args))
 
 
-COMMANDS = {"check": cmd_check, "demo": cmd_demo}
+COMMANDS = {"check": cmd_check, "demo": cmd_demo, "log": cmd_log}
 
 
 def _is_database_error(exc: BaseException) -> bool:

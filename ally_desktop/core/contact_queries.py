@@ -7,6 +7,7 @@ SQLite; the table asks for the rows it shows, a page at a time (``rows_by_ids``)
 
 from __future__ import annotations
 
+import re
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -201,3 +202,47 @@ def find_by_name(
     )
     rows = sqlite_connection(db).execute(sql, ("name : (" + expression + ")", exclude or -1, limit))
     return [NameMatch(*row) for row in rows]
+
+
+class NameNotFoundError(LookupError):
+    """Nobody (outside the trash) goes by that name."""
+
+
+class AmbiguousNameError(LookupError):
+    """Several people match the name; ``candidates`` lists them."""
+
+    def __init__(self, name: str, candidates: list[NameMatch]) -> None:
+        self.candidates = candidates
+        shown = "; ".join(
+            f"{c.name} ({c.organization})" if c.organization else c.name for c in candidates
+        )
+        super().__init__(f"“{name}” matches several people: {shown}. Say which one.")
+
+
+def resolve_name(db: pw.SqliteDatabase, name: str) -> NameMatch:
+    """The one person ``name`` means: an exact name (case and accents aside) or, failing
+    that, the only person whose name starts with those words; "Name (Organization)"
+    tells apart people of the same name."""
+    organization = None
+    if qualified := re.fullmatch(r"\s*(.+?)\s*\((.+)\)\s*", name):
+        # "Björn Iyer (Stark Industries)": the form candidates are listed in.
+        name, organization = qualified.group(1), sort_key(qualified.group(2))
+    wanted = sort_key(clean_line(name))
+    if not wanted:
+        raise NameNotFoundError("An empty name matches nobody.")
+    exact = [
+        NameMatch(*row)
+        for row in sqlite_connection(db).execute(
+            "SELECT id, full_name, organization FROM contact WHERE trashed_at IS NULL"
+            " AND sort_name = ? ORDER BY id LIMIT 10",
+            [wanted],
+        )
+    ]
+    matches = exact or find_by_name(db, name, limit=10)
+    if organization is not None:
+        matches = [m for m in matches if sort_key(m.organization) == organization]
+    if not matches:
+        raise NameNotFoundError(f"Nobody is called “{name}”.")
+    if len(matches) > 1:
+        raise AmbiguousNameError(name, matches)
+    return matches[0]
