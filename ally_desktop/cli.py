@@ -55,6 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--contacts", type=int, default=200, metavar="N", help="how many people (default 200)"
     )
+    demo.add_argument(
+        "--interactions",
+        type=int,
+        default=None,
+        metavar="N",
+        help="how many interactions with them (default three per person)",
+    )
     demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     demo.add_argument(
         "--force", action="store_true", help="add demo people even if the database has contacts"
@@ -127,22 +134,34 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     if not 1 <= args.contacts <= 1_000_000:
         raise CommandError("--contacts must be between 1 and 1,000,000.")
+    if args.interactions is not None and not 0 <= args.interactions <= 10_000_000:
+        raise CommandError("--interactions must be between 0 and 10,000,000.")
     from ally_desktop.core.contact_queries import count_contacts
     from ally_desktop.core.demo import generate_demo
     from ally_desktop.paths import ensure_data_dir
-    from ally_desktop.store.db import close_database, open_database
+    from ally_desktop.store.db import close_database, open_database, sqlite_connection
 
     paths = ensure_data_dir(_paths(args))
     database = open_database(paths.database)
     try:
         existing = count_contacts(database) + count_contacts(database, trashed=True)
+        if existing and args.force:
+            # A bulk write into a damaged file could spread the damage: look first.
+            health = sqlite_connection(database).execute("PRAGMA quick_check(1)").fetchone()[0]
+            if health != "ok":
+                raise CommandError(
+                    f"{paths.database} is damaged ({' '.join(health.split())}); nothing was "
+                    "added. Run 'ally check' for details."
+                )
         if existing and not args.force:
             raise CommandError(
                 f"{paths.database} already has {existing:,} contacts; demo data goes only "
                 "into an empty database (use --force to add it anyway)."
             )
         started = time.perf_counter()
-        added = generate_demo(database, args.contacts, seed=args.seed)
+        added = generate_demo(
+            database, args.contacts, seed=args.seed, interactions=args.interactions
+        )
         elapsed = time.perf_counter() - started
     finally:
         close_database(database)

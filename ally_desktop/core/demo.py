@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import itertools
 import random
+import sqlite3
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import peewee as pw
 
@@ -251,8 +252,10 @@ def generate_demo(
     count: int = 200,
     seed: int = 7,
     progress: Callable[[int, int], None] | None = None,
+    interactions: int | None = None,
 ) -> int:
-    """Add ``count`` demo people to the database in one transaction; returns how many."""
+    """Add ``count`` demo people (and ``interactions``, by default three per person, with
+    them) to the database in one transaction; returns how many people."""
     rng = random.Random(seed)
     now = utc_now()
     today = date.today()
@@ -363,10 +366,117 @@ def generate_demo(
             "INSERT OR IGNORE INTO connection (from_id, to_id, kind, created_at) VALUES (?,?,?,?)",
             _connections(rng, by_org, first_id, count, now),
         )
+        _add_interactions(
+            conn, rng, by_org, first_id, count, 3 * count if interactions is None else interactions
+        )
         search.rebuild_index(conn)
     if progress is not None:
         progress(count, count)
     return count
+
+
+_INTERACTION_KINDS = (
+    ("meeting", 30),
+    ("call", 12),
+    ("video_call", 15),
+    ("message", 15),
+    ("email", 10),
+    ("coffee", 10),
+    ("event", 4),
+    ("note", 4),
+)
+_INTERACTION_TITLES: dict[str, tuple[str, ...]] = {
+    "meeting": ("Project sync", "Quarterly planning", "1:1", "Pricing review", "Kick-off"),
+    "call": ("Quick call", "Follow-up call", "Call about the contract"),
+    "video_call": ("Video catch-up", "Remote workshop", "Interview debrief"),
+    "message": ("Slack thread", "Asked about the billing history", "Congratulated on promotion"),
+    "email": ("Sent the deck", "Intro email", "Shared the budget template"),
+    "coffee": ("Coffee", "Lunch", "Breakfast before the all-hands"),
+    "event": ("Conference", "Team offsite", "Meetup"),
+    "note": ("Heard they are changing teams", "Remember: prefers mornings"),
+}
+_HELP = {
+    "given": (
+        "reviewed their deck",
+        "introduced them to the data team",
+        "shared my notes",
+        "mock interview",
+        "covered their on-call",
+    ),
+    "received": (
+        "introduced me to the finance lead",
+        "explained how approvals really work",
+        "reviewed my proposal",
+        "recommended me for the project",
+        "shared contacts",
+    ),
+}
+
+
+def _add_interactions(
+    conn: sqlite3.Connection,
+    rng: random.Random,
+    by_org: dict[int, list[int]],
+    first_id: int,
+    people: int,
+    count: int,
+) -> None:
+    """``count`` interactions over the last two years, mostly with colleagues of one org."""
+    if count <= 0 or people <= 0:
+        return
+    kinds = [k for k, _ in _INTERACTION_KINDS]
+    weights = [w for _, w in _INTERACTION_KINDS]
+    groups = list(by_org.values())
+    now = datetime.now(UTC)
+    stamp = utc_now()
+    start_id = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM interaction").fetchone()[0])
+    rows: list[tuple[object, ...]] = []
+    participants: list[tuple[int, int]] = []
+    for n in range(count):
+        iid = start_id + n
+        kind = rng.choices(kinds, weights)[0]
+        moment = now - timedelta(minutes=rng.randint(0, 2 * 365 * 24 * 60))
+        all_day = kind == "note" or rng.random() < 0.05
+        exchange = rng.choices((None, "given", "received"), (80, 9, 11))[0]
+        rows.append(
+            (
+                iid,
+                moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                moment.date().isoformat(),
+                "UTC",
+                int(all_day),
+                kind,
+                rng.choice(_INTERACTION_TITLES[kind]),
+                rng.choice(
+                    ("", "", "Good energy; follow up next month.", "Talked about the reorg.")
+                ),
+                rng.choice(("", "", "Office, 4th floor", "Café on the corner", "Online")),
+                exchange,
+                rng.choice(_HELP[exchange]) if exchange else "",
+                stamp,
+                stamp,
+            )
+        )
+        group = rng.choice(groups)
+        who = {rng.choice(group) for _ in range(rng.choice((1, 1, 1, 2, 3)))}
+        if rng.random() < 0.1:
+            who.add(first_id + rng.randrange(people))
+        participants.extend((iid, cid) for cid in who)
+    conn.executemany(
+        "INSERT INTO interaction (id, occurred_at, local_date, time_zone, all_day, kind, title,"
+        " notes, place, exchange, exchange_note, created_at, updated_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        rows,
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO interaction_participant (interaction_id, contact_id) VALUES (?, ?)",
+        participants,
+    )
+    conn.execute(
+        "INSERT INTO interaction_fts (rowid, title, notes, place, exchange_note, kind)"
+        " SELECT id, title, notes, place, exchange_note, kind FROM interaction WHERE id >= ?",
+        [start_id],
+    )
 
 
 def _org(index: int) -> tuple[str, str]:
@@ -377,10 +487,7 @@ def _org(index: int) -> tuple[str, str]:
     return f"{name} {suffix}", f"{suffix}.{domain}"
 
 
-def _vocabulary(conn: object, table: str, names: tuple[str, ...]) -> list[int]:
-    import sqlite3
-
-    assert isinstance(conn, sqlite3.Connection)
+def _vocabulary(conn: sqlite3.Connection, table: str, names: tuple[str, ...]) -> list[int]:
     conn.executemany(
         f"INSERT OR IGNORE INTO {table} (name, key) VALUES (?, ?)",
         [(name, vocabulary_key(name)) for name in names],
