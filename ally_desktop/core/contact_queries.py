@@ -223,26 +223,32 @@ def resolve_name(db: pw.SqliteDatabase, name: str) -> NameMatch:
     """The one person ``name`` means: an exact name (case and accents aside) or, failing
     that, the only person whose name starts with those words; "Name (Organization)"
     tells apart people of the same name."""
-    organization = None
-    if qualified := re.fullmatch(r"\s*(.+?)\s*\((.+)\)\s*", name):
-        # "Björn Iyer (Stark Industries)": the form candidates are listed in.
-        name, organization = qualified.group(1), sort_key(qualified.group(2))
-    wanted = sort_key(clean_line(name))
-    if not wanted:
+    if not sort_key(clean_line(name)):
         raise NameNotFoundError("An empty name matches nobody.")
-    exact = [
-        NameMatch(*row)
-        for row in sqlite_connection(db).execute(
-            "SELECT id, full_name, organization FROM contact WHERE trashed_at IS NULL"
-            " AND sort_name = ? ORDER BY id LIMIT 10",
-            [wanted],
-        )
-    ]
-    matches = exact or find_by_name(db, name, limit=10)
-    if organization is not None:
-        matches = [m for m in matches if sort_key(m.organization) == organization]
+    exact = _exact_names(db, name)
+    if len(exact) == 1:
+        return exact[0]
+    qualified = re.fullmatch(r"\s*(.+?)\s*\((.+)\)\s*", name)
+    if not exact and qualified:
+        # "Björn Iyer (Stark Industries)": the form candidates are listed in.
+        organization = sort_key(qualified.group(2))
+        named = _exact_names(db, qualified.group(1)) or find_by_name(db, qualified.group(1), 10)
+        matches = [m for m in named if sort_key(m.organization) == organization]
+    else:
+        matches = exact or find_by_name(db, name, limit=10)
     if not matches:
         raise NameNotFoundError(f"Nobody is called “{name}”.")
     if len(matches) > 1:
         raise AmbiguousNameError(name, matches)
     return matches[0]
+
+
+def _exact_names(db: pw.SqliteDatabase, name: str) -> list[NameMatch]:
+    return [
+        NameMatch(*row)
+        for row in sqlite_connection(db).execute(
+            "SELECT id, full_name, organization FROM contact WHERE trashed_at IS NULL"
+            " AND sort_name = ? ORDER BY id LIMIT 10",
+            [sort_key(clean_line(name))],
+        )
+    ]

@@ -252,26 +252,35 @@ def restore_contacts(db: pw.SqliteDatabase, contact_ids: Sequence[int]) -> int:
 
 
 def purge_contacts(db: pw.SqliteDatabase, contact_ids: Sequence[int]) -> int:
-    """Delete contacts for good, with all their rows and their index entries."""
+    """Delete contacts for good, with all their rows and their index entries.
+
+    Interactions they shared stay with the other participants; one left with nobody goes
+    too (unless the user had put it in the trash on its own: it waits there).
+    """
     ids = list(contact_ids)
     removed = 0
     with db.atomic():
         conn = sqlite_connection(db)
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS purged_interaction (id INTEGER PRIMARY KEY)")
+        conn.execute("DELETE FROM purged_interaction")
         for start in range(0, len(ids), 500):
             batch = ids[start : start + 500]
             marks = ",".join("?" * len(batch))
+            conn.execute(
+                "INSERT OR IGNORE INTO purged_interaction SELECT interaction_id"
+                f" FROM interaction_participant WHERE contact_id IN ({marks})",
+                batch,
+            )
             conn.execute(f"DELETE FROM contact_fts WHERE rowid IN ({marks})", batch)
             removed += Contact.delete().where(Contact.id.in_(batch)).execute()
-        # Interactions that went to the trash with them and now have nobody left go too.
-        conn.execute(
-            "DELETE FROM interaction_fts WHERE rowid IN (SELECT id FROM interaction i"
-            " WHERE i.trashed_with_contacts = 1 AND NOT EXISTS"
-            " (SELECT 1 FROM interaction_participant p WHERE p.interaction_id = i.id))"
+        lonely = (
+            "SELECT i.id FROM interaction i JOIN purged_interaction u ON u.id = i.id"
+            " WHERE (i.trashed_at IS NULL OR i.trashed_with_contacts = 1) AND NOT EXISTS"
+            " (SELECT 1 FROM interaction_participant p WHERE p.interaction_id = i.id)"
         )
-        conn.execute(
-            "DELETE FROM interaction WHERE trashed_with_contacts = 1 AND NOT EXISTS"
-            " (SELECT 1 FROM interaction_participant p WHERE p.interaction_id = interaction.id)"
-        )
+        conn.execute(f"DELETE FROM interaction_fts WHERE rowid IN ({lonely})")
+        conn.execute(f"DELETE FROM interaction WHERE id IN ({lonely})")
+        conn.execute("DELETE FROM purged_interaction")
     return int(removed)
 
 

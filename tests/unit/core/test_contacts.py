@@ -33,6 +33,13 @@ from ally_desktop.core.records import (
     ImportantDate,
     LabeledValue,
 )
+from ally_desktop.core.timeline import (
+    InteractionData,
+    TimelineQuery,
+    create_interaction,
+    interaction_ids,
+    set_interactions_trashed,
+)
 from ally_desktop.core.validation import PHOTO_MAX_BYTES, ValidationError
 from ally_desktop.store import search
 from ally_desktop.store.db import sqlite_connection
@@ -508,3 +515,51 @@ def test_check_constraints_hold_for_stored_contacts(db: pw.SqliteDatabase) -> No
     _add(db, "Ana", closeness=Closeness.OTHER, cadence_days=1)
     with pytest.raises(sqlite3.IntegrityError):
         sqlite_connection(db).execute("UPDATE contact SET closeness = 7")
+
+
+def _logged(db: pw.SqliteDatabase, *people: int, day: int = 1) -> int:
+    return create_interaction(db, InteractionData("meeting", list(people), day=date(2024, 5, day)))
+
+
+def _timeline(db: pw.SqliteDatabase, **query: Any) -> list[int]:
+    return sorted(interaction_ids(db, TimelineQuery(**query)))
+
+
+def test_trash_keeps_shared_interactions_and_takes_lonely_ones(db: pw.SqliteDatabase) -> None:
+    ana, bo = _add(db, "Ana"), _add(db, "Bo")
+    shared, alone, own = _logged(db, ana, bo), _logged(db, ana), _logged(db, ana)
+    set_interactions_trashed(db, [own], True)
+
+    assert trash_contacts(db, [ana]) == 1
+    assert _timeline(db) == [shared]
+    assert _timeline(db, trashed=True) == [alone, own]
+
+    assert restore_contacts(db, [ana]) == 1
+    assert _timeline(db) == [shared, alone], "the one trashed on its own stays in the trash"
+    assert _timeline(db, trashed=True) == [own]
+
+
+def test_trashing_everyone_at_once_takes_their_interactions(db: pw.SqliteDatabase) -> None:
+    ana, bo, chen = _add(db, "Ana"), _add(db, "Bo"), _add(db, "Chen")
+    shared, kept = _logged(db, ana, bo), _logged(db, bo, chen)
+    trash_contacts(db, [ana, bo])
+    assert _timeline(db) == [kept]
+    assert _timeline(db, trashed=True) == [shared]
+    restore_contacts(db, [bo])
+    assert _timeline(db) == [shared, kept]
+
+
+def test_empty_trash_removes_interactions_left_with_nobody(db: pw.SqliteDatabase) -> None:
+    ana, bo = _add(db, "Ana"), _add(db, "Bo")
+    shared, alone = _logged(db, ana, bo), _logged(db, ana)
+    trash_contacts(db, [ana])
+    assert empty_trash(db) == 1
+    assert _timeline(db) == [shared]
+    assert _timeline(db, trashed=True) == []
+    assert _count(db, "interaction") == 1
+    assert _count(db, "interaction_fts") == 1
+    assert [
+        r
+        for (r,) in sqlite_connection(db).execute("SELECT contact_id FROM interaction_participant")
+    ] == [bo]
+    assert alone not in _timeline(db, trashed=True)

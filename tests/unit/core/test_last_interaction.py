@@ -93,3 +93,20 @@ def test_interactions_stay_for_the_others_when_a_participant_is_deleted(db, peop
     assert list(interaction_ids(db, TimelineQuery(contact_id=bo))) == [shared]
     assert list(interaction_ids(db, TimelineQuery(trashed=True))) == [separately]
     assert last(db, bo) == "2024-03-05T08:00:00Z"
+
+
+def test_no_interaction_is_left_with_nobody(db, people) -> None:
+    ana, bo = people
+    restored_by_hand = create_interaction(db, InteractionData("call", [ana], when=at(3)))
+    shared = create_interaction(db, InteractionData("call", [ana, bo], when=at(4)))
+    set_trashed(db, [ana], True)
+    set_interactions_trashed(db, [restored_by_hand], False)
+    purge_contacts(db, [ana])
+    assert list(interaction_ids(db, TimelineQuery())) == [shared]
+
+    cy = create_contact(db, ContactData(given_name="Cy"))
+    create_interaction(db, InteractionData("note", [cy], when=at(5)))
+    purge_contacts(db, [cy])  # deleted for good without the trash (undoing an add)
+    assert list(interaction_ids(db, TimelineQuery())) == [shared]
+    rows = sqlite_connection(db).execute("SELECT count(*) FROM interaction_fts").fetchone()[0]
+    assert rows == 1
