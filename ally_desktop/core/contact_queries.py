@@ -18,7 +18,7 @@ import peewee as pw
 from ally_desktop.core.records import Closeness, ContactRow
 from ally_desktop.core.text import clean_line, sort_key, vocabulary_key
 from ally_desktop.store import search
-from ally_desktop.store.db import sqlite_connection
+from ally_desktop.store.db import id_batches, sqlite_connection
 
 
 class SortKey(Enum):
@@ -115,9 +115,8 @@ def rows_by_ids(db: pw.SqliteDatabase, ids: Sequence[int]) -> dict[int, ContactR
     """The list rows of these contacts, by id (ids that no longer exist are absent)."""
     rows: dict[int, ContactRow] = {}
     conn = sqlite_connection(db)
-    for start in range(0, len(ids), 500):
-        batch = list(ids[start : start + 500])
-        sql = _ROW_SQL.format(marks=",".join("?" * len(batch)))
+    for batch, marks in id_batches(ids):
+        sql = _ROW_SQL.format(marks=marks)
         for (
             cid,
             name,

@@ -27,7 +27,7 @@ from ally_desktop.core.records import (
 from ally_desktop.core.text import sort_key, utc_now, vocabulary_key
 from ally_desktop.core.validation import validate_contact
 from ally_desktop.store import search
-from ally_desktop.store.db import sqlite_connection
+from ally_desktop.store.db import id_batches, sqlite_connection
 from ally_desktop.store.models import (
     Connection,
     Contact,
@@ -208,9 +208,7 @@ def set_trashed(db: pw.SqliteDatabase, contact_ids: Sequence[int], trashed: bool
     changed = 0
     with db.atomic():
         conn = sqlite_connection(db)
-        for start in range(0, len(ids), 500):
-            batch = ids[start : start + 500]
-            marks = ",".join("?" * len(batch))
+        for batch, marks in id_batches(ids):
             sql = f"UPDATE contact SET trashed_at = ? WHERE id IN ({marks}) AND {condition}"
             changed += conn.execute(sql, [when, *batch]).rowcount
             (_trash_lonely_interactions if trashed else _restore_their_interactions)(
@@ -263,9 +261,7 @@ def purge_contacts(db: pw.SqliteDatabase, contact_ids: Sequence[int]) -> int:
         conn = sqlite_connection(db)
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS purged_interaction (id INTEGER PRIMARY KEY)")
         conn.execute("DELETE FROM purged_interaction")
-        for start in range(0, len(ids), 500):
-            batch = ids[start : start + 500]
-            marks = ",".join("?" * len(batch))
+        for batch, marks in id_batches(ids):
             conn.execute(
                 "INSERT OR IGNORE INTO purged_interaction SELECT interaction_id"
                 f" FROM interaction_participant WHERE contact_id IN ({marks})",

@@ -27,7 +27,7 @@ from ally_desktop.core.text import (
 )
 from ally_desktop.core.validation import FieldError, ValidationError
 from ally_desktop.store import search
-from ally_desktop.store.db import sqlite_connection
+from ally_desktop.store.db import id_batches, sqlite_connection
 
 Exchange = Literal["given", "received"]
 EXCHANGES: tuple[Exchange, ...] = ("given", "received")
@@ -193,9 +193,7 @@ def _columns(data: InteractionData) -> dict[str, Any]:
 
 
 def _reindex(conn: Any, ids: Sequence[int]) -> None:
-    for start in range(0, len(ids), 500):
-        batch = list(ids[start : start + 500])
-        marks = ",".join("?" * len(batch))
+    for batch, marks in id_batches(ids):
         conn.execute(f"DELETE FROM interaction_fts WHERE rowid IN ({marks})", batch)
         conn.execute(
             "INSERT INTO interaction_fts (rowid, title, notes, place, exchange_note, kind)"
@@ -260,9 +258,7 @@ def set_interactions_trashed(
     changed = 0
     with db.atomic():
         conn = sqlite_connection(db)
-        for start in range(0, len(interaction_ids), 500):
-            batch = list(interaction_ids[start : start + 500])
-            marks = ",".join("?" * len(batch))
+        for batch, marks in id_batches(interaction_ids):
             changed += conn.execute(
                 f"UPDATE interaction SET trashed_at = ?, trashed_with_contacts = 0"
                 f" WHERE id IN ({marks}) AND {condition}",
@@ -275,9 +271,7 @@ def purge_interactions(db: pw.SqliteDatabase, interaction_ids: Sequence[int]) ->
     removed = 0
     with db.atomic():
         conn = sqlite_connection(db)
-        for start in range(0, len(interaction_ids), 500):
-            batch = list(interaction_ids[start : start + 500])
-            marks = ",".join("?" * len(batch))
+        for batch, marks in id_batches(interaction_ids):
             conn.execute(f"DELETE FROM interaction_fts WHERE rowid IN ({marks})", batch)
             removed += conn.execute(
                 f"DELETE FROM interaction WHERE id IN ({marks})", batch
@@ -416,9 +410,8 @@ FROM interaction i WHERE i.id IN ({marks})
 def interaction_rows(db: pw.SqliteDatabase, ids: Sequence[int]) -> dict[int, InteractionRow]:
     rows: dict[int, InteractionRow] = {}
     conn = sqlite_connection(db)
-    for start in range(0, len(ids), 500):
-        batch = list(ids[start : start + 500])
-        sql = _ROW_SQL.format(marks=",".join("?" * len(batch)))
+    for batch, marks in id_batches(ids):
+        sql = _ROW_SQL.format(marks=marks)
         for iid, occurred, local_day, all_day, kind, title, exchange, note, people in conn.execute(
             sql, batch
         ):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import peewee as pw
@@ -112,6 +113,16 @@ def sqlite_connection(database: pw.SqliteDatabase) -> sqlite3.Connection:
     connection = database.connection()  # type: ignore[no-untyped-call]
     assert isinstance(connection, sqlite3.Connection)
     return connection
+
+
+IDS_PER_STATEMENT = 500  # well under SQLite's limit on bound variables
+
+
+def id_batches(ids: Sequence[int]) -> Iterator[tuple[list[int], str]]:
+    """``ids`` in chunks small enough for one statement, each with its "?,?,…" marks."""
+    for start in range(0, len(ids), IDS_PER_STATEMENT):
+        batch = list(ids[start : start + IDS_PER_STATEMENT])
+        yield batch, ",".join("?" * len(batch))
 
 
 def close_database(database: pw.SqliteDatabase) -> None:
