@@ -281,10 +281,10 @@ class ContactsPage(QWidget):
                 self.show_contact(change.focus[0])
             elif change.focus:
                 self._select_ids(list(change.focus), scroll=True)
-        else:
+        else:  # the list stays: repaint the changed rows and the profile shown
             self.model.refresh_rows(change.ids)
+            self._show_selected()
         self._update_empty_state()
-        self._show_selected()
 
     # --- selection and detail -------------------------------------------------------
     def selected_ids(self) -> list[int]:
@@ -415,6 +415,3 @@ class ContactsPage(QWidget):
             action.setEnabled(enabled)
             action.triggered.connect(slot)
         menu.exec(self.table.viewport().mapToGlobal(position))
-
-    def column_count(self) -> int:
-        return len(COLUMNS)
