@@ -11,7 +11,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -92,6 +92,12 @@ class InteractionRow:
     participants: str
     exchange: Exchange | None
     exchange_note: str
+    time_zone: str = ""
+    place: str = ""
+
+    def wall_clock(self) -> datetime:
+        """When it happened on the clock of the place it was logged (its own zone)."""
+        return self.occurred_at.astimezone(zone_named(self.time_zone))
 
 
 def kind_label(kind: str) -> str:
@@ -367,16 +373,28 @@ def _where(query: TimelineQuery) -> tuple[list[str], list[object]]:
             " WHERE t.key = ?)"
         )
         params.append(vocabulary_key(query.tag))
+    # A day is the one the user meant (local_date); its instant lies within 14 hours of
+    # UTC midnight either side, and that bound lets SQLite walk the time index.
     if query.since is not None:
-        clauses.append("i.local_date >= ?")
-        params.append(query.since.isoformat())
+        clauses.append("i.occurred_at >= ? AND i.local_date >= ?")
+        params += [iso_utc(_utc_midnight(query.since) - _DAY_SLACK), query.since.isoformat()]
     if query.until is not None:
-        clauses.append("i.local_date <= ?")
-        params.append(query.until.isoformat())
+        clauses.append("i.occurred_at < ? AND i.local_date <= ?")
+        params += [
+            iso_utc(_utc_midnight(query.until) + timedelta(days=1) + _DAY_SLACK),
+            query.until.isoformat(),
+        ]
     if query.exchange is not None:
         clauses.append("i.exchange = ?")
         params.append(query.exchange)
     return clauses, params
+
+
+_DAY_SLACK = timedelta(hours=15)  # UTC offsets range from -12:00 to +14:00
+
+
+def _utc_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), UTC)
 
 
 def interaction_ids(
@@ -397,9 +415,67 @@ def interaction_ids(
     return ids
 
 
+@dataclass(frozen=True)
+class TimelineKey:
+    """Where an interaction sits in a timeline (newest first): its instant, its day, its id."""
+
+    id: int
+    occurred_at: str
+    local_date: date
+
+
+def interaction_keys(
+    db: pw.SqliteDatabase,
+    query: TimelineQuery,
+    after: TimelineKey | None = None,
+    limit: int | None = 500,
+    through: TimelineKey | None = None,
+) -> list[TimelineKey]:
+    """The next interactions of a timeline after ``after`` (keyset paging, newest first).
+
+    Paging by the last key seen rather than by OFFSET keeps every page as cheap as the
+    first, so scrolling through a million interactions never slows down. ``through``
+    fetches everything up to and including that key instead of ``limit`` rows.
+    """
+    clauses, params = _where(query)
+    if after is not None:
+        clauses.append("(i.occurred_at, i.id) < (?, ?)")
+        params += [after.occurred_at, after.id]
+    if through is not None:
+        clauses.append("(i.occurred_at, i.id) >= (?, ?)")
+        params += [through.occurred_at, through.id]
+    sql = (
+        f"SELECT i.id, i.occurred_at, i.local_date FROM interaction i"
+        f" WHERE {' AND '.join(clauses)} ORDER BY i.occurred_at DESC, i.id DESC"
+    )
+    if limit is not None and through is None:
+        sql += f" LIMIT {int(limit)}"
+    return [
+        TimelineKey(iid, occurred, date.fromisoformat(day))
+        for iid, occurred, day in sqlite_connection(db).execute(sql, params)
+    ]
+
+
+def interaction_key(db: pw.SqliteDatabase, interaction_id: int) -> TimelineKey | None:
+    row = (
+        sqlite_connection(db)
+        .execute(
+            "SELECT id, occurred_at, local_date FROM interaction WHERE id = ?", [interaction_id]
+        )
+        .fetchone()
+    )
+    return TimelineKey(row[0], row[1], date.fromisoformat(row[2])) if row else None
+
+
+def count_interactions(db: pw.SqliteDatabase, query: TimelineQuery) -> int:
+    clauses, params = _where(query)
+    sql = f"SELECT count(*) FROM interaction i WHERE {' AND '.join(clauses)}"
+    return int(sqlite_connection(db).execute(sql, params).fetchone()[0])
+
+
 _ROW_SQL = """
 SELECT i.id, i.occurred_at, i.local_date, i.all_day, i.kind, i.title, i.exchange,
-    i.exchange_note,
+    i.exchange_note, i.time_zone, i.place,
     (SELECT group_concat(name, ', ') FROM (SELECT c.full_name AS name
         FROM interaction_participant p JOIN contact c ON c.id = p.contact_id
         WHERE p.interaction_id = i.id ORDER BY c.sort_name))
@@ -412,9 +488,19 @@ def interaction_rows(db: pw.SqliteDatabase, ids: Sequence[int]) -> dict[int, Int
     conn = sqlite_connection(db)
     for batch, marks in id_batches(ids):
         sql = _ROW_SQL.format(marks=marks)
-        for iid, occurred, local_day, all_day, kind, title, exchange, note, people in conn.execute(
-            sql, batch
-        ):
+        for (
+            iid,
+            occurred,
+            local_day,
+            all_day,
+            kind,
+            title,
+            exchange,
+            note,
+            zone,
+            place,
+            people,
+        ) in conn.execute(sql, batch):
             rows[iid] = InteractionRow(
                 iid,
                 datetime.fromisoformat(occurred.replace("Z", "+00:00")),
@@ -425,6 +511,8 @@ def interaction_rows(db: pw.SqliteDatabase, ids: Sequence[int]) -> dict[int, Int
                 people or "",
                 exchange,
                 note,
+                zone,
+                place,
             )
     return rows
 

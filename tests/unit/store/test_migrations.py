@@ -68,7 +68,7 @@ def test_versions_are_consecutive_from_one() -> None:
 
 def test_empty_database_migrates_step_by_step(raw: sqlite3.Connection) -> None:
     assert migrations.schema_version(raw) == 0
-    assert [s.version for s in migrations.pending_steps(raw)] == [1, 2, 3]
+    assert [s.version for s in migrations.pending_steps(raw)] == [1, 2, 3, 4]
 
     ran = migrations.migrate(raw, target=1)
     assert [s.version for s in ran] == [1]
@@ -82,10 +82,17 @@ def test_empty_database_migrates_step_by_step(raw: sqlite3.Connection) -> None:
     assert "contact_fts" in _schema(raw)
     assert "interaction" not in _tables(raw)
 
-    ran = migrations.migrate(raw)
+    ran = migrations.migrate(raw, target=3)
     assert [s.version for s in ran] == [3]
-    assert migrations.schema_version(raw) == migrations.LATEST_VERSION
     assert {"interaction", "interaction_participant"} <= _tables(raw)
+    assert "local_date" not in _schema(raw)["interaction_by_time"]
+
+    ran = migrations.migrate(raw)
+    assert [s.version for s in ran] == [4]
+    assert migrations.schema_version(raw) == migrations.LATEST_VERSION
+    schema = _schema(raw)
+    assert {"interaction_by_kind", "interaction_by_exchange"} <= set(schema)
+    assert "local_date" in schema["interaction_by_time"], "the time index carries the day"
     assert search.index_is_consistent(raw)
 
     assert migrations.migrate(raw) == []
