@@ -195,6 +195,7 @@ def cmd_log(args: argparse.Namespace) -> int:
         InteractionData,
         create_interaction,
         kind_label,
+        local_zone_name,
     )
     from ally_desktop.core.validation import ValidationError
     from ally_desktop.paths import DataPaths
@@ -216,6 +217,7 @@ def cmd_log(args: argparse.Namespace) -> int:
             participants=[p.id for p in people],
             when=when,
             day=day,
+            time_zone=local_zone_name(),
             title=args.title,
             notes=args.notes,
             place=args.place,

@@ -280,6 +280,14 @@ def purge_contacts(db: pw.SqliteDatabase, contact_ids: Sequence[int]) -> int:
     return int(removed)
 
 
+def has_interactions(db: pw.SqliteDatabase, contact_id: int) -> bool:
+    """Whether this person took part in any interaction (in the trash or not)."""
+    row = sqlite_connection(db).execute(
+        "SELECT 1 FROM interaction_participant WHERE contact_id = ? LIMIT 1", [contact_id]
+    )
+    return row.fetchone() is not None
+
+
 def empty_trash(db: pw.SqliteDatabase) -> int:
     """Delete for good every contact in the trash; returns how many."""
     ids = [c for (c,) in _rows(db, "SELECT id FROM contact WHERE trashed_at IS NOT NULL")]

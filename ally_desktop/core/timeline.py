@@ -125,6 +125,18 @@ def zone_named(name: str) -> tzinfo:
     return zone
 
 
+def local_zone_name() -> str:
+    """The IANA name of this computer's zone ("Europe/Paris"), stored with each interaction so
+    its day and clock time stay as meant when the user travels; "" when it cannot be told."""
+    try:
+        from tzlocal import get_localzone_name
+
+        name = get_localzone_name()
+    except Exception:
+        return ""
+    return name if name and name != "local" else ""
+
+
 def iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -576,3 +588,17 @@ def used_kinds(db: pw.SqliteDatabase) -> list[str]:
         if kind not in BUILT_IN_KINDS
     ]
     return [*BUILT_IN_KINDS, *custom]
+
+
+def participants_of(db: pw.SqliteDatabase, interaction_ids: Sequence[int]) -> tuple[int, ...]:
+    """Everyone who took part in any of these interactions."""
+    people: dict[int, None] = {}
+    conn = sqlite_connection(db)
+    for batch, marks in id_batches(interaction_ids):
+        for (contact_id,) in conn.execute(
+            "SELECT DISTINCT contact_id FROM interaction_participant"
+            f" WHERE interaction_id IN ({marks})",
+            batch,
+        ):
+            people[contact_id] = None
+    return tuple(people)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 import peewee as pw
 from PySide6.QtCore import QSize, Qt
@@ -27,8 +28,14 @@ from ally_desktop.store.errors import StoreError, user_facing_errors
 from ally_desktop.ui.contacts.commands import ChangeSet, ContactChanges, ContactEditing
 from ally_desktop.ui.contacts.page import ContactsPage
 from ally_desktop.ui.settings import UiSettings
+from ally_desktop.ui.timeline.commands import InteractionEditing
+
+if TYPE_CHECKING:
+    from ally_desktop.ui.timeline.page import TimelinePage
 
 DEMO_SIZE = 250
+CONTACTS_VIEW, TIMELINE_VIEW, REMINDERS_VIEW = range(3)
+MAX_PREFILLED = 20  # quick log from a big selection names the first few, not thousands
 
 
 class MainWindow(QMainWindow):
@@ -42,6 +49,8 @@ class MainWindow(QMainWindow):
         self.changes = ContactChanges(self)
         self.changes.failed.connect(self.show_error)
         self.editing = ContactEditing(db, self.undo_stack, self.changes)
+        self.interactions = InteractionEditing(db, self.undo_stack, self.changes)
+        self._timeline: TimelinePage | None = None
 
         self.contacts = ContactsPage(db, self.editing)
         self.contacts.editRequested.connect(self.edit_contact)
@@ -57,9 +66,10 @@ class MainWindow(QMainWindow):
         self.navigation.setFrameShape(QListWidget.Shape.NoFrame)
         self.navigation.setStyleSheet("QListWidget#navigation::item { padding: 7px 10px; }")
         self._add_view("Contacts", self.contacts, "x-office-address-book")
-        self._add_view("Timeline", _coming_later("Timeline"), "view-calendar-list", enabled=False)
+        # The Timeline is built the first time it is shown: the window paints sooner.
+        self._add_view("Timeline", QWidget(), "view-calendar-list")
         self._add_view("Reminders", _coming_later("Reminders"), "appointment-soon", enabled=False)
-        self.navigation.currentRowChanged.connect(self.views.setCurrentIndex)
+        self.navigation.currentRowChanged.connect(self._show_view)
         self.navigation.setCurrentRow(0)
 
         body = QWidget()
@@ -75,6 +85,32 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Ready", 2000)
 
     # --- structure ------------------------------------------------------------------
+    def _show_view(self, row: int) -> None:
+        if row == TIMELINE_VIEW:
+            self.timeline_page()
+        self.views.setCurrentIndex(row)
+        self._update_actions()
+
+    def timeline_page(self) -> TimelinePage:
+        """The Timeline view, built on first use."""
+        if self._timeline is None:
+            from ally_desktop.ui.timeline.page import TimelinePage
+
+            page = TimelinePage(self._db, self.interactions)
+            page.editRequested.connect(self.edit_interaction)
+            page.logRequested.connect(self.log_interaction)
+            page.selectionChanged.connect(self._update_actions)
+            placeholder = self.views.widget(TIMELINE_VIEW)
+            self.views.insertWidget(TIMELINE_VIEW, page)
+            if placeholder is not None:
+                self.views.removeWidget(placeholder)
+                placeholder.deleteLater()
+            self._timeline = page
+        return self._timeline
+
+    def current_view(self) -> int:
+        return self.views.currentIndex()
+
     def _add_view(self, title: str, widget: QWidget, icon: str, enabled: bool = True) -> None:
         item = QListWidgetItem(QIcon.fromTheme(icon), title)
         if not enabled:
@@ -114,6 +150,14 @@ class MainWindow(QMainWindow):
         self.add_full_action = self._action(
             "New person with &details…", self.new_contact, "Ctrl+Shift+N"
         )
+        self.log_action = self._action(
+            "&Log interaction…",
+            self.log_interaction,
+            "Ctrl+L",
+            "appointment-new",
+            "Log a meeting, call or coffee with the selected people (Ctrl+L)",
+        )
+        self.log_action.setIconText("Log")
         self.import_action = self._action("&Import…", lambda: None)
         self.import_action.setEnabled(False)
         self.trash_action = self._action(
@@ -138,26 +182,28 @@ class MainWindow(QMainWindow):
         self.undo_action.setIconText("Undo")
         self.redo_action.setIconText("Redo")
         self.edit_action = self._action(
-            "&Edit person…",
+            "&Edit…",
             self._edit_selected,
             "F2",
             "document-edit",
-            "Edit the selected person (F2, Enter)",
+            "Edit the selected item (F2, Enter)",
         )
         self.delete_action = self._action(
             "&Delete",
-            self.contacts.delete_selected,
+            self._delete_selected,
             QKeySequence.StandardKey.Delete,
             "edit-delete",
-            "Move the selected people to the trash (Delete)",
+            "Move the selected items to the trash (Delete)",
         )
-        self.find_action = self._action("&Find…", self.contacts.focus_search, None, "edit-find")
+        self.find_action = self._action("&Find…", self._focus_search, None, "edit-find")
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.about_action = self._action(f"&About {APP_NAME}", self.about)
 
         file_menu = self.menuBar().addMenu("&File")
-        for action in (self.add_action, self.add_full_action, self.import_action):
+        for action in (self.add_action, self.add_full_action, self.log_action):
             file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.import_action)
         file_menu.addSeparator()
         file_menu.addAction(self.trash_action)
         file_menu.addSeparator()
@@ -183,7 +229,7 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for action in (self.add_action, self.edit_action, self.delete_action):
+        for action in (self.add_action, self.log_action, self.edit_action, self.delete_action):
             toolbar.addAction(action)
         toolbar.addSeparator()
         toolbar.addAction(self.undo_action)
@@ -195,9 +241,23 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _update_actions(self) -> None:
-        count = self.contacts.selected_count()
+        if not hasattr(self, "edit_action"):
+            return  # still building the window
+        on_timeline = self.current_view() == TIMELINE_VIEW and self._timeline is not None
+        if on_timeline:
+            assert self._timeline is not None
+            count = self._timeline.selected_count()
+            noun = "interaction"
+        else:
+            count = self.contacts.selected_count()
+            noun = "person"
         self.edit_action.setEnabled(count == 1)
         self.delete_action.setEnabled(count > 0)
+        self.edit_action.setText(f"&Edit {noun}…")
+        self.edit_action.setIconText("Edit")
+        self.delete_action.setStatusTip(
+            f"Move the selected {'interactions' if on_timeline else 'people'} to the trash (Delete)"
+        )
 
     def _announce_undo(self) -> None:
         text = self.undo_stack.undoText()
@@ -225,9 +285,79 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _edit_selected(self) -> None:
+        if self.current_view() == TIMELINE_VIEW and self._timeline is not None:
+            interaction_ids = self._timeline.selected_ids()
+            if len(interaction_ids) == 1:
+                self.edit_interaction(interaction_ids[0])
+            return
         ids = self.contacts.selected_ids()
         if len(ids) == 1:
             self.edit_contact(ids[0])
+
+    def _delete_selected(self) -> None:
+        if self.current_view() == TIMELINE_VIEW and self._timeline is not None:
+            self._timeline.delete_selected()
+        else:
+            self.contacts.delete_selected()
+
+    def _focus_search(self) -> None:
+        if self.current_view() == TIMELINE_VIEW and self._timeline is not None:
+            self._timeline.focus_search()
+        else:
+            self.contacts.focus_search()
+
+    def log_interaction(self, people: list[int] | None = None) -> None:
+        """Quick log: the people chosen are those selected (Contacts) or filtered (Timeline)."""
+        from ally_desktop.ui.timeline.dialog import InteractionDialog
+        from ally_desktop.ui.widgets.people import ChosenPerson
+
+        if people is None:
+            if self.current_view() == TIMELINE_VIEW and self._timeline is not None:
+                people = self._timeline.person.ids()
+            elif self.current_view() == CONTACTS_VIEW:
+                people = self.contacts.selected_ids()[:MAX_PREFILLED]
+            else:
+                people = []
+        chosen = []
+        for contact_id in people:
+            try:
+                chosen.append(ChosenPerson(contact_id, load_contact(self._db, contact_id).name))
+            except ContactNotFoundError:
+                continue
+        dialog = InteractionDialog(
+            self._db, self.interactions.log, self._create_person_named, people=chosen, parent=self
+        )
+        dialog.open()
+
+    def edit_interaction(self, interaction_id: int) -> None:
+        from ally_desktop.core.timeline import InteractionNotFoundError, load_interaction
+        from ally_desktop.ui.timeline.dialog import InteractionDialog
+
+        try:
+            record = load_interaction(self._db, interaction_id)
+        except InteractionNotFoundError as exc:
+            self.show_error(str(exc))
+            return
+        dialog = InteractionDialog(
+            self._db,
+            lambda data: self.interactions.edit(interaction_id, data),
+            self._create_person_named,
+            record=record,
+            parent=self,
+        )
+        dialog.open()
+
+    def _create_person_named(self, name: str) -> int | None:
+        """A participant who is not yet a contact: add them (undoable); None if not saved."""
+        from ally_desktop.core.validation import ValidationError
+        from ally_desktop.ui.contacts.quick_add import split_name
+
+        given, family = split_name(name)
+        try:
+            return self.editing.create(ContactData(given_name=given, family_name=family))
+        except (ValidationError, StoreError) as exc:
+            self.show_error(f"{name} was not added: {exc}")
+            return None
 
     def edit_contact(self, contact_id: int) -> None:
         try:

@@ -29,9 +29,10 @@ class ChangeSet:
 
 
 class ContactChanges(QObject):
-    """The one place that announces changes to contacts, whoever made them."""
+    """The one place that announces changes to contacts and interactions, whoever made them."""
 
     changed = Signal(object)  # ChangeSet
+    interactionsChanged = Signal(object)  # noqa: N815 (an InteractionChange)
     failed = Signal(str)  # a message for the user when an undo or redo could not be saved
 
     def announce(self, change: ChangeSet) -> None:
@@ -85,13 +86,25 @@ class CreateContact(_ContactCommand):
         self._id = contact_id
         self._data = data
 
+    _trashed = False
+
     def _redo(self) -> ChangeSet:
-        contacts.create_contact(self._db, self._data, contact_id=self._id)
+        if self._trashed:
+            contacts.set_trashed(self._db, [self._id], False)
+            self._trashed = False
+        else:
+            contacts.create_contact(self._db, self._data, contact_id=self._id)
         return ChangeSet((self._id,), membership=True, focus=(self._id,))
 
     def _undo(self) -> ChangeSet:
-        self._data = contacts.load_contact(self._db, self._id).data  # keep later connections
-        contacts.purge_contacts(self._db, [self._id])
+        if contacts.has_interactions(self._db, self._id):
+            # Logged since (perhaps from the command line): deleting for good would take
+            # those interactions with them, so the person goes to the trash instead.
+            contacts.set_trashed(self._db, [self._id], True)
+            self._trashed = True
+        else:
+            self._data = contacts.load_contact(self._db, self._id).data  # keep later links
+            contacts.purge_contacts(self._db, [self._id])
         return ChangeSet((self._id,), membership=True)
 
 

@@ -1,0 +1,237 @@
+"""Log or edit an interaction: who was there, what kind, when, what was said, any help.
+
+Quick log (Ctrl+L) opens this dialog with the cursor in the people field: type "ali",
+Enter, "bo", Enter, a title, Ctrl+Enter, done. The date defaults to now. Nothing typed is
+lost on a failed save: the dialog stays open with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time
+
+import peewee as pw
+from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ally_desktop.core.text import clean_line
+from ally_desktop.core.timeline import (
+    Exchange,
+    InteractionData,
+    InteractionRecord,
+    kind_label,
+    local_zone_name,
+    used_kinds,
+    zone_named,
+)
+from ally_desktop.core.validation import ValidationError
+from ally_desktop.store.errors import StoreError
+from ally_desktop.ui.widgets.people import ChosenPerson, PeopleField
+
+_HELP_CHOICES: tuple[tuple[str, Exchange | None], ...] = (
+    ("No help either way", None),
+    ("I helped them", "given"),
+    ("They helped me", "received"),
+)
+
+
+class InteractionDialog(QDialog):
+    """The form for one interaction; ``save`` stores it (and raises when it cannot)."""
+
+    def __init__(
+        self,
+        db: pw.SqliteDatabase,
+        save: Callable[[InteractionData], object],
+        create_person: Callable[[str], int | None],
+        *,
+        record: InteractionRecord | None = None,
+        people: list[ChosenPerson] | None = None,
+        now: datetime | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._save = save
+        self._record = record
+        self._zone = record.data.time_zone if record else local_zone_name()
+        self.setWindowTitle("Edit interaction" if record else "Log an interaction")
+        self.setMinimumWidth(520)
+
+        self.people = PeopleField(db, create_person)
+        self.kind = QComboBox()
+        self.kind.setEditable(True)
+        self.kind.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.kind.setToolTip("Choose a kind, or type your own")
+        for key in used_kinds(db):
+            self.kind.addItem(kind_label(key), key)
+        self.title = QLineEdit()
+        self.title.setPlaceholderText("e.g. Pricing review over lunch")
+        self.day = QDateEdit()
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.clock = QTimeEdit()
+        self.clock.setDisplayFormat("HH:mm")
+        self.has_time = QCheckBox("at")
+        self.has_time.setChecked(True)
+        self.has_time.setToolTip("Untick for a day without a time")
+        self.has_time.toggled.connect(self.clock.setEnabled)
+        when_row = QHBoxLayout()
+        when_row.addWidget(self.day)
+        when_row.addWidget(self.has_time)
+        when_row.addWidget(self.clock)
+        when_row.addStretch(1)
+        self.place = QLineEdit()
+        self.place.setPlaceholderText("optional")
+        self.help = QComboBox()
+        for text, value in _HELP_CHOICES:
+            self.help.addItem(text, value)
+        self.help_note = QLineEdit()
+        self.help_note.setPlaceholderText("what: e.g. reviewed her deck")
+        self.help_note.setEnabled(False)
+        self.help.currentIndexChanged.connect(self._help_changed)
+        help_row = QHBoxLayout()
+        help_row.addWidget(self.help)
+        help_row.addWidget(self.help_note, 1)
+        self.notes = QPlainTextEdit()
+        self.notes.setTabChangesFocus(True)
+        self.notes.setPlaceholderText("What was said, what to remember, what you promised")
+        self.notes.setMinimumHeight(90)
+        self.error = QLabel()
+        self.error.setObjectName("errorText")
+        self.error.setStyleSheet("color: #c62828;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+
+        form = QFormLayout()
+        form.addRow("&With", self.people)
+        form.addRow("&Kind", self.kind)
+        form.addRow("&Title", self.title)
+        form.addRow("Wh&en", when_row)
+        form.addRow("&Place", self.place)
+        form.addRow("&Help", help_row)
+        form.addRow("&Notes", self.notes)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setToolTip("Save (Ctrl+Enter)")
+        # Enter belongs to the people field (it picks a name); Ctrl+Enter saves.
+        self.save_button.setAutoDefault(False)
+        self.save_button.setDefault(False)
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setAutoDefault(False)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.accept)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+        if record is not None:
+            self._fill(record)
+        else:
+            self._set_when((now or datetime.now().astimezone()), with_time=True)
+            self.people.set_people(people or [])
+        self.people.setFocus()
+
+    # --- filling and reading -------------------------------------------------------------
+    def _fill(self, record: InteractionRecord) -> None:
+        data = record.data
+        names = record.participant_names
+        self.people.set_people(
+            [ChosenPerson(cid, names.get(cid, "?")) for cid in data.participants]
+        )
+        index = self.kind.findData(data.kind)
+        if index < 0:
+            self.kind.addItem(kind_label(data.kind), data.kind)
+            index = self.kind.count() - 1
+        self.kind.setCurrentIndex(index)
+        self.title.setText(data.title)
+        if data.when is not None:
+            self._set_when(data.when.astimezone(zone_named(data.time_zone)), with_time=True)
+        else:
+            assert data.day is not None
+            self._set_when(datetime.combine(data.day, time(12, 0)), with_time=False)
+        self.place.setText(data.place)
+        self.help.setCurrentIndex(self.help.findData(data.exchange))
+        self.help_note.setText(data.exchange_note)
+        self.notes.setPlainText(data.notes)
+
+    def _set_when(self, moment: datetime, *, with_time: bool) -> None:
+        self.day.setDate(QDate(moment.year, moment.month, moment.day))
+        self.clock.setTime(QTime(moment.hour, moment.minute))
+        self.has_time.setChecked(with_time)
+        self.clock.setEnabled(with_time)
+
+    def _help_changed(self) -> None:
+        has_help = self.help.currentData() is not None
+        self.help_note.setEnabled(has_help)
+        if has_help:
+            self.help_note.setFocus()
+
+    def _kind(self) -> str:
+        text = clean_line(self.kind.currentText())
+        index = self.kind.findText(text, Qt.MatchFlag.MatchFixedString)
+        return str(self.kind.itemData(index)) if index >= 0 else text
+
+    def interaction_data(self) -> InteractionData:
+        qday = self.day.date()
+        day = date(qday.year(), qday.month(), qday.day())
+        zone = zone_named(self._zone)
+        when = None
+        if self.has_time.isChecked():
+            qtime = self.clock.time()
+            when = datetime.combine(day, time(qtime.hour(), qtime.minute()), zone)
+        exchange = self.help.currentData()
+        return InteractionData(
+            kind=self._kind(),
+            participants=self.people.ids(),
+            when=when,
+            day=None if when else day,
+            time_zone=self._zone,
+            title=self.title.text(),
+            notes=self.notes.toPlainText(),
+            place=self.place.text(),
+            exchange=exchange,
+            exchange_note=self.help_note.text() if exchange else "",
+        )
+
+    # --- saving ------------------------------------------------------------------------
+    def accept(self) -> None:
+        pending = self.people.pending_text()
+        if pending:
+            self._show_error(
+                f"“{pending}” is typed but not chosen: press Enter to pick them, or clear it."
+            )
+            self.people.setFocus()
+            return
+        try:
+            self._save(self.interaction_data())
+        except ValidationError as exc:
+            self._show_error(" ".join(e.message for e in exc.errors))
+            return
+        except StoreError as exc:
+            self._show_error(f"Not saved: {exc} Try again when the problem is solved.")
+            return
+        self.people.hide_suggestions()
+        super().accept()
+
+    def _show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
