@@ -11,12 +11,14 @@ import re
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 
 import peewee as pw
 
 from ally_desktop.core.records import Closeness, ContactRow
 from ally_desktop.core.text import clean_line, sort_key, vocabulary_key
+from ally_desktop.core.timeline import iso_utc
 from ally_desktop.store import search
 from ally_desktop.store.db import id_batches, sqlite_connection
 
@@ -28,6 +30,7 @@ class SortKey(Enum):
     TEAM = "team"
     CLOSENESS = "closeness"
     UPDATED = "updated"
+    LAST_INTERACTION = "last_interaction"
 
 
 _ORDER_BY = {
@@ -37,6 +40,14 @@ _ORDER_BY = {
     SortKey.TEAM: "c.team = '', c.team COLLATE NOCASE {dir}, c.sort_name",
     SortKey.CLOSENESS: "c.closeness {dir}, c.sort_name",
     SortKey.UPDATED: "c.updated_at {dir}, c.id {dir}",
+    # People never contacted come last either way: descending (the list's first click on
+    # the column) is most recent first, ascending is who has waited longest first; the same
+    # instant, and the never contacted, go by name. SQLite sorts the matching rows (0.12 s
+    # for 100,000): walking contact_by_last_interaction instead reads the rows in index
+    # order for their other columns, slower (0.2 s), so no tie-break on c.id that invites it.
+    SortKey.LAST_INTERACTION: (
+        "c.last_interaction_at IS NULL, c.last_interaction_at {dir}, c.sort_name"
+    ),
 }
 
 
@@ -52,9 +63,18 @@ class ContactQuery:
     trashed: bool = False  # True: the trash instead of the list
     sort: SortKey = SortKey.NAME
     descending: bool = False
+    # Only people whose last interaction is more than this many days before now, or who
+    # never had one ("not contacted in 30 days"); None: no such filter.
+    not_contacted_days: int | None = None
 
 
-def _where(query: ContactQuery) -> tuple[list[str], list[object]]:
+def interaction_cutoff(days: int, now: datetime | None = None) -> str:
+    """The instant ``days`` days before ``now`` (aware), in the format interactions are
+    stored in, so SQLite compares text with text and can use its index."""
+    return iso_utc((now or datetime.now(UTC)) - timedelta(days=days))
+
+
+def _where(query: ContactQuery, now: datetime | None = None) -> tuple[list[str], list[object]]:
     clauses = ["c.trashed_at IS NOT NULL" if query.trashed else "c.trashed_at IS NULL"]
     params: list[object] = []
     if not query.include_archived and not query.trashed:
@@ -79,12 +99,32 @@ def _where(query: ContactQuery) -> tuple[list[str], list[object]]:
     if query.organization is not None:
         clauses.append("c.organization = ? COLLATE NOCASE")
         params.append(query.organization)
+    if query.not_contacted_days is not None:
+        if query.trashed:  # the trash is outside contact_by_last_interaction
+            clauses.append("(c.last_interaction_at IS NULL OR c.last_interaction_at < ?)")
+        else:
+            # Leave out the recently contacted: one range of contact_by_last_interaction
+            # (UTC text of one format sorts as time does) instead of a test of every row.
+            clauses.append(
+                "c.id NOT IN (SELECT id FROM contact WHERE trashed_at IS NULL"
+                " AND last_interaction_at >= ?)"
+            )
+        params.append(interaction_cutoff(query.not_contacted_days, now))
     return clauses, params
 
 
-def contact_ids(db: pw.SqliteDatabase, query: ContactQuery, limit: int | None = None) -> array[int]:
-    """The ids of every contact the query matches (or the first ``limit``), in display order."""
-    clauses, params = _where(query)
+def contact_ids(
+    db: pw.SqliteDatabase,
+    query: ContactQuery,
+    limit: int | None = None,
+    *,
+    now: datetime | None = None,
+) -> array[int]:
+    """The ids of every contact the query matches (or the first ``limit``), in display order.
+
+    ``now`` (aware; the current time by default) is what "not contacted in N days" counts from.
+    """
+    clauses, params = _where(query, now)
     direction = "DESC" if query.descending else "ASC"
     order = _ORDER_BY[query.sort].format(dir=direction)
     if query.trashed:
@@ -106,7 +146,7 @@ SELECT c.id, c.full_name, c.organization, c.job_title, c.team, c.closeness, c.ar
     (SELECT group_concat(name, ', ') FROM (SELECT t.name FROM contact_topic ct
         JOIN topic t ON t.id = ct.topic_id WHERE ct.contact_id = c.id ORDER BY ct.position)),
     (SELECT value FROM contact_email WHERE contact_id = c.id ORDER BY position LIMIT 1),
-    COALESCE(c.trashed_at, c.updated_at)
+    COALESCE(c.trashed_at, c.updated_at), c.last_interaction_at
 FROM contact c WHERE c.id IN ({marks})
 """
 
@@ -129,6 +169,7 @@ def rows_by_ids(db: pw.SqliteDatabase, ids: Sequence[int]) -> dict[int, ContactR
             topics,
             email,
             when,
+            last_interaction,
         ) in conn.execute(sql, batch):
             rows[cid] = ContactRow(
                 cid,
@@ -142,6 +183,7 @@ def rows_by_ids(db: pw.SqliteDatabase, ids: Sequence[int]) -> dict[int, ContactR
                 topics or "",
                 email or "",
                 when,
+                last_interaction,
             )
     return rows
 

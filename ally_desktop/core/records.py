@@ -152,6 +152,7 @@ class ContactRow:
     topics: str
     email: str
     updated_at: str
+    last_interaction_at: str | None = None  # UTC ISO; None: no interaction logged
 
 
 @dataclass(frozen=True)

@@ -214,7 +214,7 @@ def test_f2_edits_the_selected_person_and_the_list_and_profile_follow(
     row = window.contacts.model.row_of(window.contacts.selected_ids()[0])
     assert row is not None
     assert window.contacts.model.index(row, 1).data() == "Initech"
-    assert window.contacts.model.index(row, 7).data() == "bo@initech.example"
+    assert window.contacts.model.index(row, 8).data() == "bo@initech.example"
     text = detail_text(window)
     assert "Initech" in text
     assert "Contoso" not in text

@@ -6,6 +6,7 @@ import itertools
 import shutil
 import string
 from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,17 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
 from ally_desktop.core.contact_queries import ContactQuery, SortKey, contact_ids, rows_by_ids
-from ally_desktop.core.contacts import load_contact, set_trashed, update_contact
+from ally_desktop.core.contacts import create_contact, load_contact, set_trashed, update_contact
 from ally_desktop.core.demo import generate_demo
-from ally_desktop.core.records import Closeness
+from ally_desktop.core.records import MONTH_NAMES, Closeness, ContactData
 from ally_desktop.core.text import sort_key
+from ally_desktop.core.timeline import (
+    InteractionData,
+    TimelineQuery,
+    create_interaction,
+    interaction_ids,
+    set_interactions_trashed,
+)
 from ally_desktop.store.db import close_database, open_database, sqlite_connection
 from ally_desktop.ui.contacts import model as model_module
 from ally_desktop.ui.contacts.model import (
@@ -31,7 +39,7 @@ from ally_desktop.ui.main_window import MainWindow
 from ally_desktop.ui.settings import UiSettings
 
 DEMO_PEOPLE = 3000
-NAME, ORGANIZATION, JOB_TITLE, TEAM, CLOSENESS, KNOWS, TAGS, EMAIL = range(8)
+NAME, ORGANIZATION, JOB_TITLE, TEAM, CLOSENESS, LAST_INTERACTION, KNOWS, TAGS, EMAIL = range(9)
 _NOCASE = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 _LEVELS = {level.label: level for level in Closeness}
 
@@ -89,20 +97,21 @@ def test_an_empty_database_gives_a_valid_empty_model(
     model = ContactTableModel(db)
     qtmodeltester.check(model)
     assert model.rowCount() == 0
-    assert model.columnCount() == len(COLUMNS) == 8
+    assert model.columnCount() == len(COLUMNS) == 9
     assert model.data(model.index(0, 0)) is None
-    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(8)] == [
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(9)] == [
         "Name",
         "Organization",
         "Job title",
         "Team",
         "Closeness",
+        "Last interaction",
         "Knows about",
         "Tags",
         "Email",
     ]
     assert model.headerData(0, Qt.Orientation.Vertical) is None
-    assert model.headerData(8, Qt.Orientation.Horizontal) is None
+    assert model.headerData(9, Qt.Orientation.Horizontal) is None
 
 
 def test_three_thousand_demo_people_give_a_valid_model(
@@ -145,6 +154,8 @@ def test_long_cells_have_a_tooltip_short_ones_none(demo_db: pw.SqliteDatabase) -
     model = ContactTableModel(demo_db)
     for row in range(50):
         for col in range(len(COLUMNS)):
+            if col == LAST_INTERACTION:
+                continue  # its tooltip is the full date: see test_contact_model_interactions
             text = model.index(row, col).data()
             tip = model.index(row, col).data(Qt.ItemDataRole.ToolTipRole)
             assert tip == (text if len(text) > 30 else None)
@@ -258,6 +269,13 @@ def test_each_sort_key_orders_rows_like_sql(
     elif key is SortKey.UPDATED:
         rows = rows_by_ids(demo_db, model.ids())
         assert is_ordered([(rows[cid].updated_at, cid) for cid in model.ids()], descending)
+    elif key is SortKey.LAST_INTERACTION:
+        rows = rows_by_ids(demo_db, model.ids())
+        instants = [rows[cid].last_interaction_at for cid in model.ids()]
+        contacted = [when for when in instants if when is not None]
+        assert 0 < len(contacted) < len(instants), "the demo has people never contacted"
+        assert instants[: len(contacted)] == contacted, "the never contacted come last"
+        assert is_ordered(contacted, descending)
     else:
         col = {SortKey.ORGANIZATION: ORGANIZATION, SortKey.JOB_TITLE: JOB_TITLE, SortKey.TEAM: TEAM}
         assert_text_column_sorted(column(model, col[key]), descending)
@@ -438,3 +456,122 @@ def test_a_big_list_paints_its_first_page_before_counting_everyone(
     assert model.rowCount() == len(contact_ids(demo_db, ContactQuery()))
     assert [model.contact_id(row) for row in range(FIRST_PAGE_ROWS)] == first_ids
     assert window.contacts.count_label.text() == f"{model.rowCount():,} people"
+
+
+# --- the last interaction column ----------------------------------------------------------
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def local_noon(days_ago: int) -> datetime:
+    """Noon of a day of this computer's calendar, ``days_ago`` days before today."""
+    return datetime.combine(date.today() - timedelta(days=days_ago), time(12)).astimezone()
+
+
+@pytest.fixture
+def last_seen(db: pw.SqliteDatabase) -> dict[str, int]:
+    """Ana today, Bo yesterday, Cy 3 days ago, Dee 5 weeks ago, Eve never."""
+    people = {n: create_contact(db, ContactData(given_name=n)) for n in ("Eve", "Dee", "Cy", "Bo")}
+    people["Ana"] = create_contact(db, ContactData(given_name="Ana"))
+    for name, days_ago in (("Dee", 35), ("Dee", 60), ("Cy", 3), ("Bo", 1), ("Ana", 0)):
+        create_interaction(db, InteractionData("call", [people[name]], when=local_noon(days_ago)))
+    return people
+
+
+def test_the_last_interaction_reads_as_days_ago(
+    qtmodeltester: Any, db: pw.SqliteDatabase, last_seen: dict[str, int]
+) -> None:
+    model = ContactTableModel(db)
+    qtmodeltester.check(model)
+    assert column(model, NAME) == ["Ana", "Bo", "Cy", "Dee", "Eve"]
+    assert column(model, LAST_INTERACTION) == [
+        "Today",
+        "Yesterday",
+        "3 days ago",
+        "5 weeks ago",
+        "—",
+    ]
+
+
+def test_the_last_interaction_tooltip_is_the_full_local_date_and_time(
+    db: pw.SqliteDatabase, last_seen: dict[str, int]
+) -> None:
+    model = ContactTableModel(db)
+    tips = [
+        model.index(row, LAST_INTERACTION).data(Qt.ItemDataRole.ToolTipRole)
+        for row in range(model.rowCount())
+    ]
+    day = date.today() - timedelta(days=3)
+    assert (
+        tips[2]
+        == f"{WEEKDAYS[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}, 12:00"
+    )
+    assert all(tip.endswith(", 12:00") for tip in tips[:4])
+    assert tips[4] == "No interaction logged yet"
+
+
+def test_sorting_the_last_interaction_column_puts_the_never_contacted_last(
+    qtbot: Any, db: pw.SqliteDatabase, last_seen: dict[str, int]
+) -> None:
+    model = ContactTableModel(db)
+    with qtbot.waitSignal(model.modelReset):
+        model.sort(LAST_INTERACTION, Qt.SortOrder.DescendingOrder)
+    assert model.query.sort is SortKey.LAST_INTERACTION
+    assert column(model, NAME) == ["Ana", "Bo", "Cy", "Dee", "Eve"]
+    model.sort(LAST_INTERACTION, Qt.SortOrder.AscendingOrder)
+    assert column(model, NAME) == ["Dee", "Cy", "Bo", "Ana", "Eve"]
+    assert column(model, LAST_INTERACTION)[-1] == "—"
+
+
+def test_the_last_interaction_column_sorts_most_recent_first_on_the_first_click(
+    db: pw.SqliteDatabase,
+) -> None:
+    model = ContactTableModel(db)
+    role = Qt.ItemDataRole.InitialSortOrderRole
+    first_click = model.headerData(LAST_INTERACTION, Qt.Orientation.Horizontal, role)
+    assert Qt.SortOrder(first_click) == Qt.SortOrder.DescendingOrder
+    others = [c for c in range(len(COLUMNS)) if c != LAST_INTERACTION]
+    assert all(model.headerData(c, Qt.Orientation.Horizontal, role) is None for c in others)
+
+
+def test_not_contacted_shows_the_quiet_and_the_never_contacted(
+    db: pw.SqliteDatabase, last_seen: dict[str, int]
+) -> None:
+    model = ContactTableModel(db, ContactQuery(not_contacted_days=14))
+    assert column(model, NAME) == ["Dee", "Eve"]
+    model.set_query(ContactQuery(not_contacted_days=2))
+    assert column(model, NAME) == ["Cy", "Dee", "Eve"]
+
+
+def test_a_trashed_interaction_changes_the_column_once_refreshed(
+    db: pw.SqliteDatabase, last_seen: dict[str, int]
+) -> None:
+    model = ContactTableModel(db)
+    assert model.index(0, LAST_INTERACTION).data() == "Today"
+    ana = last_seen["Ana"]
+    set_interactions_trashed(db, list(interaction_ids(db, TimelineQuery(contact_id=ana))), True)
+    model.refresh_rows([ana])
+    assert model.index(0, LAST_INTERACTION).data() == "—"
+
+
+def test_after_midnight_today_becomes_yesterday(
+    qtbot: Any, db: pw.SqliteDatabase, last_seen: dict[str, int]
+) -> None:
+    model = ContactTableModel(db)
+    assert model.index(0, LAST_INTERACTION).data() == "Today"
+    timer = model._day_timer
+    assert timer.isActive(), "once the column is shown, the model waits for midnight"
+    assert 1000 < timer.remainingTime() <= 24 * 3600 * 1000 + 1000
+    # Pretend the list was drawn yesterday: today's call was still to come then.
+    model._today = date.today() - timedelta(days=1)
+    model._when_texts.clear()
+    assert model.index(0, LAST_INTERACTION).data() == "Tomorrow"
+    assert model.index(1, LAST_INTERACTION).data() == "Today"
+    with qtbot.waitSignal(model.dataChanged) as changed:
+        model._on_new_day()  # what the timer set for midnight calls
+    top_left, bottom_right = changed.args[:2]
+    assert (top_left.row(), top_left.column()) == (0, LAST_INTERACTION)
+    assert (bottom_right.row(), bottom_right.column()) == (model.rowCount() - 1, LAST_INTERACTION)
+    assert model.index(0, LAST_INTERACTION).data() == "Today"
+    assert model.index(1, LAST_INTERACTION).data() == "Yesterday"
+    with qtbot.assertNotEmitted(model.dataChanged):
+        model._on_new_day()  # the same day again: nothing to repaint

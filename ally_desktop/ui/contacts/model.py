@@ -11,11 +11,13 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import peewee as pw
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -26,6 +28,7 @@ from PySide6.QtGui import QColor, QFont
 
 from ally_desktop.core.contact_queries import ContactQuery, SortKey, contact_ids, rows_by_ids
 from ally_desktop.core.records import Closeness, ContactRow
+from ally_desktop.core.relative_time import days_ago_text, local_days_since, local_moment_text
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -35,6 +38,7 @@ COLUMNS: tuple[tuple[str, SortKey | None], ...] = (
     ("Job title", SortKey.JOB_TITLE),
     ("Team", SortKey.TEAM),
     ("Closeness", SortKey.CLOSENESS),
+    ("Last interaction", SortKey.LAST_INTERACTION),
     ("Knows about", None),
     ("Tags", None),
     ("Email", None),
@@ -44,6 +48,10 @@ FIRST_PAGE_ROWS = 200  # more than any screen shows
 REST_FALLBACK_MS = 300
 CACHE_ROWS = 3000
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+CLOSENESS_COLUMN = 4
+LAST_INTERACTION_COLUMN = 5
+NEVER_TEXT = "—"  # no interaction logged
+NEVER_TOOLTIP = "No interaction logged yet"
 
 _CLOSENESS_COLORS = {
     Closeness.INNER_CIRCLE: QColor("#2e7d32"),
@@ -55,9 +63,11 @@ _DISPLAY = Qt.ItemDataRole.DisplayRole
 _FONT = Qt.ItemDataRole.FontRole
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole
 _ID = ID_ROLE
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_INITIAL_SORT_ORDER = Qt.ItemDataRole.InitialSortOrderRole
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _NO_FLAGS = Qt.ItemFlag.NoItemFlags
-_ROLES = frozenset((_DISPLAY, _FONT, _FOREGROUND, Qt.ItemDataRole.ToolTipRole, ID_ROLE))
+_ROLES = frozenset((_DISPLAY, _FONT, _FOREGROUND, _TOOLTIP, ID_ROLE))
 
 
 class ContactTableModel(QAbstractTableModel):
@@ -82,6 +92,12 @@ class ContactTableModel(QAbstractTableModel):
         self._lookups = 0
         self._rest_pending = False
         self._cache: OrderedDict[int, ContactRow] = OrderedDict()
+        # "3 days ago" and its tooltip by stored instant: computed once per day, not per paint.
+        self._when_texts: dict[str, tuple[str, str]] = {}
+        self._today = date.today()
+        self._day_timer = QTimer(self)
+        self._day_timer.setSingleShot(True)
+        self._day_timer.timeout.connect(self._on_new_day)
         self._bold = QFont()
         self._bold.setBold(True)
         if first_page_first:
@@ -112,6 +128,7 @@ class ContactTableModel(QAbstractTableModel):
         self._row_of = None
         self._lookups = 0
         self._cache.clear()
+        self._new_date()  # the reset repaints every cell anyway
         self.endResetModel()
         self.countChanged.emit(len(self._ids))
 
@@ -180,6 +197,10 @@ class ContactTableModel(QAbstractTableModel):
         horizontal = orientation == Qt.Orientation.Horizontal
         if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
             return COLUMNS[section][0]
+        if horizontal and role == _INITIAL_SORT_ORDER and section == LAST_INTERACTION_COLUMN:
+            # A header's first click sorts the way this says (other columns: ascending);
+            # for the last interaction people expect the most recent first.
+            return Qt.SortOrder.DescendingOrder.value
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
@@ -204,7 +225,9 @@ class ContactTableModel(QAbstractTableModel):
         if role == _FONT:
             return self._bold if column == 0 else None
         if role == _FOREGROUND:
-            return _CLOSENESS_COLORS[row.closeness] if column == 4 else None
+            return _CLOSENESS_COLORS[row.closeness] if column == CLOSENESS_COLUMN else None
+        if column == LAST_INTERACTION_COLUMN:  # tooltip: the full local date and time
+            return self._when(row.last_interaction_at)[1]
         text = self._text(row, column)  # tooltip: only where the cell may be cut off
         return text if len(text) > 30 else None
 
@@ -217,21 +240,64 @@ class ContactTableModel(QAbstractTableModel):
             self.set_query(replace(self._query, sort=key, descending=descending))
 
     # --- rows on demand --------------------------------------------------------------
-    @staticmethod
-    def _text(row: ContactRow, column: int) -> str:
+    def _text(self, row: ContactRow, column: int) -> str:
         if column == 0:
             return row.name + ("  (archived)" if row.archived else "")
+        if column == LAST_INTERACTION_COLUMN:
+            return self._when(row.last_interaction_at)[0]
         values = (
             row.name,
             row.organization,
             row.job_title,
             row.team,
             row.closeness.label,
+            "",  # the last interaction: above
             row.topics,
             row.tags,
             row.email,
         )
         return values[column]
+
+    def _when(self, instant: str | None) -> tuple[str, str]:
+        """("3 days ago", "Monday 23 November 2026, 15:30") for a stored UTC instant."""
+        if instant is None:
+            return NEVER_TEXT, NEVER_TOOLTIP
+        texts = self._when_texts.get(instant)
+        if texts is None:
+            if not self._day_timer.isActive() and QCoreApplication.instance() is not None:
+                self._wait_for_tomorrow()  # once shown, the wording must follow the date
+            days = local_days_since(instant, self._today)
+            texts = (days_ago_text(days), local_moment_text(instant))
+            if len(self._when_texts) >= CACHE_ROWS:
+                self._when_texts.clear()
+            self._when_texts[instant] = texts
+        return texts
+
+    # --- "today" moves at midnight ----------------------------------------------------
+    def _wait_for_tomorrow(self) -> None:
+        now = datetime.now()
+        midnight = datetime.combine(now.date() + timedelta(days=1), time())
+        # A second past local midnight; early by a clock change, the check just waits again.
+        self._day_timer.start(int((midnight - now).total_seconds() * 1000) + 1000)
+
+    def _on_new_day(self) -> None:
+        """ "Today" has become "Yesterday": repaint the column with the new wording."""
+        if self._new_date() and self._ids:
+            self.dataChanged.emit(
+                self.index(0, LAST_INTERACTION_COLUMN),
+                self.index(len(self._ids) - 1, LAST_INTERACTION_COLUMN),
+                [_DISPLAY, _TOOLTIP],
+            )
+        self._wait_for_tomorrow()
+
+    def _new_date(self) -> bool:
+        """Follow the local date; True when it changed (the wording then is forgotten)."""
+        today = date.today()
+        if today == self._today:
+            return False
+        self._today = today
+        self._when_texts.clear()
+        return True
 
     def _row(self, row: int) -> ContactRow | None:
         contact_id = self.contact_id(row)

@@ -46,6 +46,15 @@ from ally_desktop.ui.selection import select_rows, selected_count, selected_row_
 from ally_desktop.ui.welcome import WelcomePage
 
 _ANY = "__any__"
+# "Not contacted in …" choices: label, days since the last interaction.
+LAST_CONTACT_CHOICES: tuple[tuple[str, int], ...] = (
+    ("Not contacted in 2 weeks", 14),
+    ("Not contacted in 30 days", 30),
+    ("Not contacted in 60 days", 60),
+    ("Not contacted in 90 days", 90),
+    ("Not contacted in 6 months", 182),
+    ("Not contacted in a year", 365),
+)
 
 
 class ContactsPage(QWidget):
@@ -92,9 +101,21 @@ class ContactsPage(QWidget):
             self.closeness_filter.addItem(level.label, int(level))
         self.organization_filter = QComboBox()
         self.organization_filter.setToolTip("Show only people of this organization")
+        self.last_contact_filter = QComboBox()
+        self.last_contact_filter.setToolTip(
+            "Show only people you have not been in touch with lately (or ever)"
+        )
+        self.last_contact_filter.addItem("Any last contact", _ANY)
+        for label, days in LAST_CONTACT_CHOICES:
+            self.last_contact_filter.addItem(label, days)
         self.archived_filter = QCheckBox("Archived")
         self.archived_filter.setToolTip("Include archived people")
-        for combo in (self.tag_filter, self.closeness_filter, self.organization_filter):
+        for combo in (
+            self.tag_filter,
+            self.closeness_filter,
+            self.organization_filter,
+            self.last_contact_filter,
+        ):
             combo.currentIndexChanged.connect(self.apply_query)
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -110,6 +131,7 @@ class ContactsPage(QWidget):
         bar.addWidget(self.tag_filter)
         bar.addWidget(self.closeness_filter)
         bar.addWidget(self.organization_filter)
+        bar.addWidget(self.last_contact_filter)
         bar.addWidget(self.archived_filter)
         bar.addWidget(self.count_label)
 
@@ -134,7 +156,7 @@ class ContactsPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
-        for column, width in enumerate((200, 170, 170, 130, 100, 220, 140, 220)):
+        for column, width in enumerate((200, 170, 170, 130, 100, 120, 220, 140, 220)):
             self.table.setColumnWidth(column, width)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # before enabling: one query
         self.table.setSortingEnabled(True)
@@ -196,6 +218,7 @@ class ContactsPage(QWidget):
         tag = self.tag_filter.currentData()
         closeness = self.closeness_filter.currentData()
         organization = self.organization_filter.currentData()
+        days = self.last_contact_filter.currentData()
         return ContactQuery(
             text=self.search.text(),
             tag=None if tag in (None, _ANY) else str(tag),
@@ -204,6 +227,7 @@ class ContactsPage(QWidget):
             include_archived=self.archived_filter.isChecked(),
             sort=self.model.query.sort,
             descending=self.model.query.descending,
+            not_contacted_days=None if days in (None, _ANY) else int(days),
         )
 
     def _search_later(self) -> None:
@@ -344,6 +368,7 @@ class ContactsPage(QWidget):
             self.tag_filter,
             self.closeness_filter,
             self.organization_filter,
+            self.last_contact_filter,
             self.archived_filter,
         )
         for widget in controls:
@@ -352,6 +377,7 @@ class ContactsPage(QWidget):
         self.tag_filter.setCurrentIndex(0)
         self.closeness_filter.setCurrentIndex(0)
         self.organization_filter.setCurrentIndex(0)
+        self.last_contact_filter.setCurrentIndex(0)
         self.archived_filter.setChecked(False)
         for widget in controls:
             widget.blockSignals(False)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import peewee as pw
 import pytest
@@ -17,6 +19,7 @@ from ally_desktop.core.contact_queries import (
     contact_ids,
     count_contacts,
     find_by_name,
+    interaction_cutoff,
     organization_names,
     rows_by_ids,
     tag_names,
@@ -25,12 +28,20 @@ from ally_desktop.core.contact_queries import (
 from ally_desktop.core.contacts import (
     create_contact,
     load_contact,
+    restore_contacts,
     trash_contacts,
     update_contact,
 )
 from ally_desktop.core.demo import generate_demo
 from ally_desktop.core.records import Closeness, ContactData, ContactRow, LabeledValue
 from ally_desktop.core.text import sort_key
+from ally_desktop.core.timeline import (
+    InteractionData,
+    TimelineQuery,
+    create_interaction,
+    interaction_ids,
+    set_interactions_trashed,
+)
 from ally_desktop.store.db import close_database, open_database, sqlite_connection
 
 
@@ -282,6 +293,16 @@ def test_rows_by_ids(db: pw.SqliteDatabase) -> None:
     assert rows_by_ids(db, []) == {}
 
 
+def test_rows_carry_the_last_interaction(db: pw.SqliteDatabase) -> None:
+    ana, bo = _add(db, "Ana"), _add(db, "Bo")
+    paris = ZoneInfo("Europe/Paris")
+    _met(db, [ana], datetime(2026, 11, 20, 15, 30, tzinfo=paris))
+    _met(db, [ana], datetime(2026, 3, 1, 9, 0, tzinfo=paris))
+    rows = rows_by_ids(db, [ana, bo])
+    assert rows[ana].last_interaction_at == "2026-11-20T14:30:00Z", "the latest, in UTC"
+    assert rows[bo].last_interaction_at is None
+
+
 def test_count_contacts(db: pw.SqliteDatabase, team: dict[str, int]) -> None:
     assert count_contacts(db) == 6
     assert count_contacts(db, trashed=True) == 0
@@ -455,3 +476,224 @@ def test_demo_vocabularies(demo: pw.SqliteDatabase) -> None:
     )
     assert "mentor" in tag_names(demo)
     assert topic_names(demo, "pric") == ["pricing", "pricing strategy"]
+
+
+# --- last interaction: the sort and "not contacted in N days" ------------------------------
+NOW = datetime(2026, 11, 20, 14, 30, tzinfo=UTC)
+
+
+def _met(db: pw.SqliteDatabase, people: list[int], when: datetime) -> int:
+    return create_interaction(db, InteractionData("coffee", people, when=when))
+
+
+@pytest.fixture
+def contacted(db: pw.SqliteDatabase) -> dict[str, int]:
+    """Ana 3 days ago, Bo and Cy together 40 days ago, Dee 200 days ago, Eve and Fay never."""
+    people = {name: _add(db, name) for name in ("Fay", "Cy", "Eve", "Dee", "Bo", "Ana")}
+    _met(db, [people["Dee"]], NOW - timedelta(days=200))
+    _met(db, [people["Dee"]], NOW - timedelta(days=400))
+    _met(db, [people["Ana"]], NOW - timedelta(days=50))
+    _met(db, [people["Ana"]], NOW - timedelta(days=3))
+    _met(db, [people["Cy"], people["Bo"]], NOW - timedelta(days=40))
+    return people
+
+
+def _named(db: pw.SqliteDatabase, **query: Any) -> list[str]:
+    return _names(db, list(contact_ids(db, ContactQuery(**query), now=NOW)))
+
+
+def test_sort_by_last_interaction_most_recent_first_never_contacted_last(
+    db: pw.SqliteDatabase, contacted: dict[str, int]
+) -> None:
+    newest_first = _named(db, sort=SortKey.LAST_INTERACTION, descending=True)
+    assert newest_first == ["Ana", "Bo", "Cy", "Dee", "Eve", "Fay"]
+
+
+def test_sort_by_last_interaction_longest_waiting_first_never_contacted_last(
+    db: pw.SqliteDatabase, contacted: dict[str, int]
+) -> None:
+    oldest_first = _named(db, sort=SortKey.LAST_INTERACTION)
+    assert oldest_first == ["Dee", "Bo", "Cy", "Ana", "Eve", "Fay"], (
+        "the same instant and the never contacted go by name in both directions"
+    )
+
+
+def test_sort_by_last_interaction_keeps_archived_and_trash_rules(
+    db: pw.SqliteDatabase, contacted: dict[str, int]
+) -> None:
+    update_contact(
+        db,
+        contacted["Ana"],
+        dataclasses.replace(load_contact(db, contacted["Ana"]).data, archived=True),
+    )
+    trash_contacts(db, [contacted["Dee"]])
+    assert _named(db, sort=SortKey.LAST_INTERACTION, descending=True) == ["Bo", "Cy", "Eve", "Fay"]
+    assert _named(db, sort=SortKey.LAST_INTERACTION, descending=True, include_archived=True) == [
+        "Ana",
+        "Bo",
+        "Cy",
+        "Eve",
+        "Fay",
+    ]
+
+
+def test_a_trashed_interaction_no_longer_counts_for_the_sort(
+    db: pw.SqliteDatabase, contacted: dict[str, int]
+) -> None:
+    recent = interaction_ids(db, TimelineQuery(contact_id=contacted["Ana"]))[0]  # newest first
+    set_interactions_trashed(db, [recent], True)
+    assert _named(db, sort=SortKey.LAST_INTERACTION, descending=True) == [
+        "Bo",
+        "Cy",
+        "Ana",  # 50 days ago, her call of 3 days ago being in the trash
+        "Dee",
+        "Eve",
+        "Fay",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [
+        (1, ["Ana", "Bo", "Cy", "Dee", "Eve", "Fay"]),
+        (3, ["Bo", "Cy", "Dee", "Eve", "Fay"]),  # Ana: exactly 3 days, not more
+        (39, ["Bo", "Cy", "Dee", "Eve", "Fay"]),
+        (40, ["Dee", "Eve", "Fay"]),
+        (199, ["Dee", "Eve", "Fay"]),
+        (200, ["Eve", "Fay"]),
+        (10_000, ["Eve", "Fay"]),
+    ],
+)
+def test_not_contacted_in_n_days(
+    db: pw.SqliteDatabase, contacted: dict[str, int], days: int, expected: list[str]
+) -> None:
+    assert _named(db, not_contacted_days=days) == expected
+
+
+def test_not_contacted_counts_to_the_second(db: pw.SqliteDatabase) -> None:
+    cutoff = NOW - timedelta(days=30)
+    older, exactly, newer = _add(db, "Older"), _add(db, "Exactly"), _add(db, "Newer")
+    never = _add(db, "Never")
+    _met(db, [older], cutoff - timedelta(seconds=1))
+    _met(db, [exactly], cutoff)
+    _met(db, [newer], cutoff + timedelta(seconds=1))
+    query = ContactQuery(not_contacted_days=30)
+    assert list(contact_ids(db, query, now=NOW)) == [never, older]
+    later = NOW + timedelta(seconds=1)
+    assert list(contact_ids(db, query, now=later)) == [exactly, never, older]
+
+
+def test_not_contacted_ignores_trashed_interactions(
+    db: pw.SqliteDatabase, contacted: dict[str, int]
+) -> None:
+    ana = contacted["Ana"]
+    assert "Ana" not in _named(db, not_contacted_days=30)
+    recent = interaction_ids(db, TimelineQuery(contact_id=ana))[0]  # newest first
+    set_interactions_trashed(db, [recent], True)
+    assert "Ana" in _named(db, not_contacted_days=30), "her only recent call is in the trash"
+    assert "Ana" not in _named(db, not_contacted_days=60), "the one of 50 days ago still counts"
+    everything = list(interaction_ids(db, TimelineQuery(contact_id=ana)))
+    set_interactions_trashed(db, everything, True)
+    assert "Ana" in _named(db, not_contacted_days=10_000), "no interaction left: never contacted"
+    set_interactions_trashed(db, [recent], False)
+    assert "Ana" not in _named(db, not_contacted_days=30)
+
+
+def test_not_contacted_combines_with_the_other_filters_and_sorts(
+    db: pw.SqliteDatabase, contacted: dict[str, int]
+) -> None:
+    ghost = _add(db, "Gus", archived=True, organization="Acme")
+    update_contact(
+        db,
+        contacted["Dee"],
+        dataclasses.replace(load_contact(db, contacted["Dee"]).data, organization="Acme"),
+    )
+    assert _named(db, not_contacted_days=30, organization="acme") == ["Dee"]
+    assert _named(db, not_contacted_days=30, organization="acme", include_archived=True) == [
+        "Dee",
+        "Gus",
+    ]
+    assert _named(db, not_contacted_days=30, text="bo") == ["Bo"]
+    assert _named(db, not_contacted_days=30, sort=SortKey.LAST_INTERACTION) == [
+        "Dee",
+        "Bo",
+        "Cy",
+        "Eve",
+        "Fay",
+    ]
+    assert _named(db, not_contacted_days=30, sort=SortKey.NAME, descending=True) == [
+        "Fay",
+        "Eve",
+        "Dee",
+        "Cy",
+        "Bo",
+    ]
+    trash_contacts(db, [ghost])
+    assert _named(db, not_contacted_days=30, include_archived=True, organization="Acme") == ["Dee"]
+
+
+def test_not_contacted_in_the_trash(db: pw.SqliteDatabase, contacted: dict[str, int]) -> None:
+    # Interactions shared with Ana, who stays, stay out of the trash with her.
+    _met(db, [contacted["Eve"], contacted["Ana"]], NOW - timedelta(days=2))
+    _met(db, [contacted["Fay"], contacted["Ana"]], NOW - timedelta(days=90))
+    trash_contacts(db, [contacted["Eve"], contacted["Fay"]])
+    assert _named(db, trashed=True, not_contacted_days=30) == ["Fay"]
+    assert _named(db, not_contacted_days=30) == ["Bo", "Cy", "Dee"]
+    restore_contacts(db, [contacted["Eve"], contacted["Fay"]])
+    assert _named(db, not_contacted_days=30) == ["Bo", "Cy", "Dee", "Fay"]
+
+
+def test_the_cutoff_is_utc_text_in_the_stored_format(db: pw.SqliteDatabase) -> None:
+    paris_afternoon = datetime(2026, 11, 20, 15, 30, tzinfo=ZoneInfo("Europe/Paris"))
+    assert interaction_cutoff(14, paris_afternoon) == "2026-11-06T14:30:00Z"
+    summer = datetime(2026, 7, 1, 15, 30, 59, 999_999, tzinfo=ZoneInfo("Europe/Paris"))
+    assert interaction_cutoff(0, summer) == "2026-07-01T13:30:59Z"
+    stored = create_interaction(db, InteractionData("call", [_add(db, "Ana")], when=summer))
+    assert (
+        sqlite_connection(db)
+        .execute("SELECT occurred_at FROM interaction WHERE id = ?", [stored])
+        .fetchone()[0]
+        == "2026-07-01T13:30:59Z"
+    )
+    before = datetime.now(UTC) - timedelta(days=30, seconds=1)
+    assert iso_between(interaction_cutoff(30), before, before + timedelta(seconds=3))
+
+
+def iso_between(text: str, first: datetime, last: datetime) -> bool:
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return first.replace(microsecond=0) <= moment <= last
+
+
+def test_not_contacted_reads_a_range_of_the_last_interaction_index(
+    db: pw.SqliteDatabase, contacted: dict[str, int]
+) -> None:
+    conn = sqlite_connection(db)
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        contact_ids(db, ContactQuery(not_contacted_days=30))
+    finally:
+        conn.set_trace_callback(None)
+    (sql,) = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    plan = " | ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+    assert "USING INDEX contact_by_last_interaction (last_interaction_at>?)" in plan
+
+
+def test_demo_not_contacted_matches_the_interactions(demo: pw.SqliteDatabase) -> None:
+    """Against the interactions themselves, not the column the triggers keep."""
+    now = datetime.now(UTC)
+    for days in (14, 182, 365):
+        cutoff = now - timedelta(days=days)
+        latest = {
+            cid: datetime.fromisoformat(when.replace("Z", "+00:00"))
+            for cid, when in _conn(demo).execute(
+                "SELECT p.contact_id, max(i.occurred_at) FROM interaction_participant p"
+                " JOIN interaction i ON i.id = p.interaction_id WHERE i.trashed_at IS NULL"
+                " GROUP BY p.contact_id"
+            )
+        }
+        everyone = _ids(demo)
+        expected = [cid for cid in everyone if cid not in latest or latest[cid] < cutoff]
+        found = list(contact_ids(demo, ContactQuery(not_contacted_days=days), now=now))
+        assert found == expected
+        assert 0 < len(found) < len(everyone)
