@@ -26,6 +26,7 @@ from ally_desktop.core.contacts import ContactNotFoundError, load_contact
 from ally_desktop.core.records import ContactData
 from ally_desktop.store.errors import StoreError, user_facing_errors
 from ally_desktop.ui.contacts.commands import ChangeSet, ContactChanges, ContactEditing
+from ally_desktop.ui.contacts.model import COLUMNS
 from ally_desktop.ui.contacts.page import ContactsPage
 from ally_desktop.ui.settings import UiSettings
 from ally_desktop.ui.timeline.commands import InteractionEditing
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
 
 DEMO_SIZE = 250
 CONTACTS_VIEW, TIMELINE_VIEW, REMINDERS_VIEW = range(3)
+# Column widths are saved per set of columns: a layout saved before a column was added
+# would otherwise land one column over.
+_HEADER_KEY = f"contacts/header-{len(COLUMNS)}"
 MAX_PREFILLED = 20  # quick log from a big selection names the first few, not thousands
 
 
@@ -52,7 +56,9 @@ class MainWindow(QMainWindow):
         self.interactions = InteractionEditing(db, self.undo_stack, self.changes)
         self._timeline: TimelinePage | None = None
 
-        self.contacts = ContactsPage(db, self.editing)
+        self.contacts = ContactsPage(db, self.editing, self.interactions)
+        self.contacts.logRequested.connect(self.log_interaction)
+        self.contacts.interactionEditRequested.connect(self.edit_interaction)
         self.contacts.editRequested.connect(self.edit_contact)
         self.contacts.addRequested.connect(self.quick_add)
         self.contacts.demoRequested.connect(self.load_demo)
@@ -152,7 +158,7 @@ class MainWindow(QMainWindow):
         )
         self.log_action = self._action(
             "&Log interaction…",
-            self.log_interaction,
+            lambda: self.log_interaction(),
             "Ctrl+L",
             "appointment-new",
             "Log a meeting, call or coffee with the selected people (Ctrl+L)",
@@ -290,6 +296,10 @@ class MainWindow(QMainWindow):
             if len(interaction_ids) == 1:
                 self.edit_interaction(interaction_ids[0])
             return
+        history = self.contacts.history.list
+        if history.hasFocus() and len(history.selected_ids()) == 1:
+            self.edit_interaction(history.selected_ids()[0])
+            return
         ids = self.contacts.selected_ids()
         if len(ids) == 1:
             self.edit_contact(ids[0])
@@ -297,6 +307,8 @@ class MainWindow(QMainWindow):
     def _delete_selected(self) -> None:
         if self.current_view() == TIMELINE_VIEW and self._timeline is not None:
             self._timeline.delete_selected()
+        elif self.contacts.history.list.hasFocus():  # the person's history, not the person
+            self.contacts.history.deleteRequested.emit()
         else:
             self.contacts.delete_selected()
 
@@ -409,7 +421,10 @@ class MainWindow(QMainWindow):
         splitter = self._settings.state("contacts/splitter")
         if splitter is not None:
             self.contacts.splitter.restoreState(splitter)
-        header = self._settings.state("contacts/header")
+        profile = self._settings.state("contacts/profileSplitter")
+        if profile is not None:
+            self.contacts.profile_splitter.restoreState(profile)
+        header = self._settings.state(_HEADER_KEY)
         if header is not None:
             self.contacts.table.horizontalHeader().restoreState(header)
 
@@ -418,8 +433,9 @@ class MainWindow(QMainWindow):
         self._settings.set_state("window/state", self.saveState())
         self._settings.set_state("contacts/splitter", self.contacts.splitter.saveState())
         self._settings.set_state(
-            "contacts/header", self.contacts.table.horizontalHeader().saveState()
+            "contacts/profileSplitter", self.contacts.profile_splitter.saveState()
         )
+        self._settings.set_state(_HEADER_KEY, self.contacts.table.horizontalHeader().saveState())
         self._settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802

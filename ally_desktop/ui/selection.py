@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QAbstractItemModel, QItemSelection, QItemSelectionModel
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractListModel,
+    QItemSelection,
+    QItemSelectionModel,
+)
 
 
 def selected_row_runs(selection: QItemSelectionModel) -> list[tuple[int, int]]:
@@ -33,7 +38,8 @@ def select_rows(selection: QItemSelectionModel, rows: Iterable[int]) -> None:
     """Replace the selection with these rows, one range per run of neighbouring rows."""
     model = selection.model()
     assert isinstance(model, QAbstractItemModel)
-    last_column = model.columnCount() - 1
+    # A list model's columnCount is private in PySide6: it has one column.
+    last_column = 0 if isinstance(model, QAbstractListModel) else model.columnCount() - 1
     wanted = QItemSelection()
     start = previous = None
     for row in sorted(set(rows)):

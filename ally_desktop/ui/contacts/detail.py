@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from datetime import date
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPalette, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from ally_desktop.core.records import ContactRecord
+from ally_desktop.core.records import MONTH_NAMES, ContactRecord
+from ally_desktop.core.timeline import Balance
 from ally_desktop.ui.avatars import avatar_image
 
 CONTACT_SCHEME = "ally-contact"
@@ -33,6 +35,7 @@ class ContactDetail(QTextBrowser):
         self.setOpenLinks(False)
         self.setObjectName("contactDetail")
         self.anchorClicked.connect(self._on_anchor)
+        self.today: date | None = None  # fixed in tests; otherwise the computer's day
         self.show_placeholder("Select a person to see their profile.")
 
     def show_placeholder(self, text: str) -> None:
@@ -49,7 +52,7 @@ class ContactDetail(QTextBrowser):
         elif url.scheme() in ("mailto", "tel", "http", "https"):
             QDesktopServices.openUrl(url)
 
-    def show_contact(self, record: ContactRecord) -> None:
+    def show_contact(self, record: ContactRecord, ledger: Balance | None = None) -> None:
         document = self.document()
         avatar = avatar_image(record.name, record.data.photo, 72, self.devicePixelRatioF())
         document.addResource(
@@ -61,6 +64,8 @@ class ContactDetail(QTextBrowser):
                 self._muted(),
                 self.palette().color(QPalette.ColorRole.Link).name(),
                 self.palette().color(QPalette.ColorRole.AlternateBase).name(),
+                ledger,
+                self.today,
             )
         )
 
@@ -80,7 +85,54 @@ def _chips(items: Iterable[str], background: str) -> str:
     )
 
 
-def render_contact(record: ContactRecord, muted: str, link: str, chip: str) -> str:
+def _days_ago(days: int) -> str:
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 0:
+        return f"in {-days} day{'s' if days < -1 else ''}"
+    return f"{days:,} days ago"
+
+
+def render_together(ledger: Balance, today: date) -> str:
+    """Last interaction and the give/get balance, the first thing to know before a meeting."""
+    lines = []
+    if ledger.last_interaction is None:
+        lines.append("No interaction logged yet.")
+    else:
+        local = ledger.last_interaction.astimezone()
+        days = (today - local.date()).days
+        lines.append(f"Last interaction <b>{_days_ago(days)}</b> · {_e(_long_date(local.date()))}")
+    for label, count, latest in (
+        ("You helped them", ledger.given, ledger.last_given),
+        ("They helped you", ledger.received, ledger.last_received),
+    ):
+        if not count:
+            continue
+        times = "once" if count == 1 else f"{count:,} times"
+        line = f"{label} {times}"
+        if latest is not None:
+            day, note = latest
+            line += f" · latest {_e(_long_date(day))}" + (f": {_e(note)}" if note else "")
+        lines.append(line)
+    if not ledger.given and not ledger.received and ledger.last_interaction is not None:
+        lines.append("No help given or received yet.")
+    return "<br>".join(lines)
+
+
+def _long_date(day: date) -> str:
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def render_contact(
+    record: ContactRecord,
+    muted: str,
+    link: str,
+    chip: str,
+    ledger: Balance | None = None,
+    today: date | None = None,
+) -> str:
     """The profile as HTML; every piece of user text is escaped."""
     data = record.data
     work = " · ".join(_e(p) for p in (data.job_title, data.organization, data.team) if p)
@@ -107,6 +159,8 @@ def render_contact(record: ContactRecord, muted: str, link: str, chip: str) -> s
         + "</div></td></tr></table>"
     )
     parts = [head]
+    if ledger is not None:
+        parts.append(_section("Together", render_together(ledger, today or date.today()), muted))
     parts.append(_section("Knows about", _chips(data.topics, chip), muted))
     parts.append(_section("Wants", _multiline(data.ambitions), muted))
     parts.append(_section("Tags", _chips(data.tags, chip), muted))

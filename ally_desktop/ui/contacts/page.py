@@ -33,16 +33,20 @@ from PySide6.QtWidgets import (
 
 from ally_desktop.core.contact_queries import (
     ContactQuery,
+    SortKey,
     count_contacts,
     organization_names,
     tag_names,
 )
 from ally_desktop.core.contacts import ContactNotFoundError, load_contact
 from ally_desktop.core.records import Closeness
+from ally_desktop.core.timeline import balance
 from ally_desktop.ui.contacts.commands import ChangeSet, ContactEditing
 from ally_desktop.ui.contacts.detail import ContactDetail
+from ally_desktop.ui.contacts.history import ContactHistory
 from ally_desktop.ui.contacts.model import COLUMNS, REST_FALLBACK_MS, ContactTableModel
 from ally_desktop.ui.selection import select_rows, selected_count, selected_row_runs
+from ally_desktop.ui.timeline.commands import InteractionChange, InteractionEditing
 from ally_desktop.ui.welcome import WelcomePage
 
 _ANY = "__any__"
@@ -64,16 +68,24 @@ class ContactsPage(QWidget):
     editRequested = Signal(int)  # noqa: N815
     addRequested = Signal()  # noqa: N815
     demoRequested = Signal()  # noqa: N815
+    logRequested = Signal(list)  # noqa: N815 (contact ids to log an interaction with)
+    interactionEditRequested = Signal(int)  # noqa: N815
 
     def __init__(
-        self, db: pw.SqliteDatabase, editing: ContactEditing, parent: QWidget | None = None
+        self,
+        db: pw.SqliteDatabase,
+        editing: ContactEditing,
+        interactions: InteractionEditing | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._db = db
         self._editing = editing
+        self._interactions = interactions
         self.model = ContactTableModel(db, first_page_first=True)
         self._build()
         editing.changes.changed.connect(self._on_changed)
+        editing.changes.interactionsChanged.connect(self._on_interactions_changed)
         self._update_empty_state()
         # The rest of the list and the filters' choices come once the window has painted.
         self._painted = False
@@ -120,8 +132,8 @@ class ContactsPage(QWidget):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            combo.setMinimumContentsLength(10)
-        self.search.setMinimumWidth(220)
+            combo.setMinimumContentsLength(7)
+        self.search.setMinimumWidth(180)
         self.archived_filter.toggled.connect(self.apply_query)
         self.count_label = QLabel()
         self.count_label.setObjectName("contactCount")
@@ -169,12 +181,24 @@ class ContactsPage(QWidget):
 
         self.detail = ContactDetail()
         self.detail.contactLinkActivated.connect(self.show_contact)
-        self.detail.setMinimumWidth(300)
+        self.history = ContactHistory(self._db)
+        self.history.logRequested.connect(lambda cid: self.logRequested.emit([cid]))
+        self.history.editRequested.connect(self.interactionEditRequested)
+        self.history.deleteRequested.connect(self._delete_history_selection)
+        self.history.hide()
+        self.profile_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.profile_splitter.setObjectName("profileSplitter")
+        self.profile_splitter.addWidget(self.detail)
+        self.profile_splitter.addWidget(self.history)
+        self.profile_splitter.setStretchFactor(0, 3)
+        self.profile_splitter.setStretchFactor(1, 2)
+        self.profile_splitter.setChildrenCollapsible(False)
+        self.profile_splitter.setMinimumWidth(300)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("contactsSplitter")
         self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.detail)
+        self.splitter.addWidget(self.profile_splitter)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
@@ -342,15 +366,41 @@ class ContactsPage(QWidget):
 
     def _show_selected(self) -> None:
         count = self.selected_count()
+        shown: int | None = None
         if count == 1:
+            contact_id = self.selected_ids()[0]
             try:
-                self.detail.show_contact(load_contact(self._db, self.selected_ids()[0]))
+                self.detail.show_contact(
+                    load_contact(self._db, contact_id), balance(self._db, contact_id)
+                )
+                shown = contact_id
             except ContactNotFoundError:
                 self.detail.show_placeholder("This person no longer exists.")
         elif count:
             self.detail.show_placeholder(f"{count:,} people selected.")
         else:
             self.detail.show_placeholder("Select a person to see their profile.")
+        self.history.show_contact(shown)
+
+    def _on_interactions_changed(self, change: InteractionChange) -> None:
+        """Logged, edited or deleted interactions move people's last interaction: repaint
+        their rows, or re-run the query when it sorts or filters by it."""
+        query = self.model.query
+        if query.sort == SortKey.LAST_INTERACTION or query.not_contacted_days is not None:
+            self.model.reload()
+        else:
+            self.model.refresh_rows(change.people)
+        shown = self.history.contact_id
+        if shown is not None and shown in change.people:
+            self._show_selected()
+        elif shown is not None:
+            self.history.refresh()  # a participant's name may read differently
+
+    def _delete_history_selection(self) -> None:
+        ids = self.history.list.selected_ids()
+        if ids and self._interactions is not None:
+            label = "1 interaction" if len(ids) == 1 else f"{len(ids):,} interactions"
+            self._interactions.set_trashed(ids, True, label)
 
     def show_contact(self, contact_id: int) -> None:
         """Select this person, clearing the search and filters if they hide them."""

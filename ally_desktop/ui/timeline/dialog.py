@@ -50,6 +50,13 @@ _HELP_CHOICES: tuple[tuple[str, Exchange | None], ...] = (
 )
 
 
+def _label(text: str, buddy: QWidget) -> QLabel:
+    """A form label whose Alt shortcut reaches a field inside a row of several."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
+
+
 class InteractionDialog(QDialog):
     """The form for one interaction; ``save`` stores it (and raises when it cannot)."""
 
@@ -120,9 +127,9 @@ class InteractionDialog(QDialog):
         form.addRow("&With", self.people)
         form.addRow("&Kind", self.kind)
         form.addRow("&Title", self.title)
-        form.addRow("Wh&en", when_row)
+        form.addRow(_label("Wh&en", self.day), when_row)
         form.addRow("&Place", self.place)
-        form.addRow("&Help", help_row)
+        form.addRow(_label("&Help", self.help), help_row)
         form.addRow("&Notes", self.notes)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
