@@ -1,4 +1,5 @@
-"""Render the README's screenshot: the Contacts view on demo data, offscreen.
+"""Render the README's screenshots on demo data, offscreen: the Contacts view, and the
+Timeline next to it (``timeline.png`` beside the given file).
 
     python docs/make_screenshot.py docs/screenshot.png
 
@@ -35,8 +36,15 @@ def render(target: Path, width: int = 1280, height: int = 800) -> None:
         page.search.setText("pricing")
         app.processEvents()
         page.table.selectRow(2)
-        app.processEvents()
+        for _ in range(5):  # the profile's history lays out after the selection
+            app.processEvents()
         window.grab().save(str(target))
+        window.navigation.setCurrentRow(1)
+        for _ in range(5):
+            app.processEvents()
+        timeline_target = target.with_name("timeline.png")
+        window.grab().save(str(timeline_target))
+        print(f"wrote {timeline_target}")
         window.close()
         close_database(db)
     print(f"wrote {target}")

@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
             page.editRequested.connect(self.edit_interaction)
             page.logRequested.connect(self.log_interaction)
             page.selectionChanged.connect(self._update_actions)
+            page.personRequested.connect(self.show_person)
             placeholder = self.views.widget(TIMELINE_VIEW)
             self.views.insertWidget(TIMELINE_VIEW, page)
             if placeholder is not None:
@@ -113,6 +114,10 @@ class MainWindow(QMainWindow):
                 placeholder.deleteLater()
             self._timeline = page
         return self._timeline
+
+    def show_person(self, contact_id: int) -> None:
+        self.navigation.setCurrentRow(CONTACTS_VIEW)
+        self.contacts.show_contact(contact_id)
 
     def current_view(self) -> int:
         return self.views.currentIndex()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 
 import peewee as pw
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -20,7 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from ally_desktop.core.contact_queries import tag_names
-from ally_desktop.core.timeline import TimelineQuery, count_interactions, kind_label, used_kinds
+from ally_desktop.core.timeline import (
+    InteractionNotFoundError,
+    TimelineQuery,
+    count_interactions,
+    kind_label,
+    load_interaction,
+    used_kinds,
+)
 from ally_desktop.ui.contacts.commands import ChangeSet
 from ally_desktop.ui.timeline.commands import InteractionChange, InteractionEditing
 from ally_desktop.ui.timeline.view import TimelineList
@@ -45,6 +54,7 @@ class TimelinePage(QWidget):
 
     editRequested = Signal(int)  # noqa: N815 (an interaction id)
     logRequested = Signal()  # noqa: N815
+    personRequested = Signal(int)  # noqa: N815 (a contact id: show them in Contacts)
     selectionChanged = Signal()  # noqa: N815
 
     def __init__(
@@ -143,6 +153,7 @@ class TimelinePage(QWidget):
         self.list.editRequested.connect(self.editRequested)
         self.list.deleteRequested.connect(self.delete_selected)
         self.list.selectionChanged_.connect(self.selectionChanged)
+        self.list.extra_actions = self._person_actions
 
         self.empty = QWidget()
         empty_layout = QVBoxLayout(self.empty)
@@ -303,6 +314,19 @@ class TimelinePage(QWidget):
             self._after_query()
 
     # --- selection and actions ---------------------------------------------------------
+    def _person_actions(self, menu: QMenu, ids: list[int]) -> None:
+        """ "Show Ana Ruiz" for each person of the one interaction right-clicked."""
+        if len(ids) != 1:
+            return
+        try:
+            names = load_interaction(self._db, ids[0]).participant_names
+        except InteractionNotFoundError:
+            return
+        menu.addSeparator()
+        for contact_id, name in names.items():
+            action = menu.addAction(f"Show {name}")
+            action.triggered.connect(partial(self.personRequested.emit, contact_id))
+
     def selected_ids(self) -> list[int]:
         return self.list.selected_ids()
 
