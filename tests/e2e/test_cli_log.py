@@ -125,6 +125,9 @@ def test_log_with_a_local_time_keeps_the_day(ally: Ally, people_dir: Path) -> No
         0,
     )
     assert (exchange, note) == ("received", "Advice")
+    assert _query(people_dir, "SELECT time_zone FROM interaction") == [("Europe/Paris",)], (
+        "the zone is kept by name, so the clock time reads the same after travelling"
+    )
     organizations = _query(
         people_dir,
         "SELECT c.organization FROM interaction_participant p JOIN contact c"
