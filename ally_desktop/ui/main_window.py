@@ -176,7 +176,7 @@ class MainWindow(QMainWindow):
             self.show_trash,
             None,
             "user-trash",
-            "People you deleted, to restore or delete for good",
+            "People and interactions you deleted, to restore or delete for good",
         )
         self.quit_action = self._action("&Quit", self.close, "Ctrl+Q", "application-exit")
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
@@ -392,7 +392,7 @@ class MainWindow(QMainWindow):
     def show_trash(self) -> None:
         from ally_desktop.ui.contacts.trash import TrashDialog
 
-        dialog = TrashDialog(self._db, self.editing, self)
+        dialog = TrashDialog(self._db, self.editing, self.interactions, self)
         dialog.open()
 
     def load_demo(self) -> None:

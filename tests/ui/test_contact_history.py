@@ -9,6 +9,7 @@ from typing import Any
 import peewee as pw
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMenu, QMessageBox
 
 from ally_desktop.core.contacts import load_contact
 from ally_desktop.core.records import ContactData
@@ -19,6 +20,7 @@ from ally_desktop.core.timeline import (
     create_interaction,
     interaction_ids,
 )
+from ally_desktop.ui.contacts.trash import TrashDialog
 from ally_desktop.ui.main_window import MainWindow
 from ally_desktop.ui.timeline.dialog import InteractionDialog
 from ally_desktop.ui.timeline.model import HEADING_ROLE, ID_ROLE
@@ -206,3 +208,50 @@ def test_the_days_count_follows_the_calendar_not_24_hour_periods(
     window = make_window()
     window.contacts.show_contact(eve)
     assert "Last interaction yesterday" in window.contacts.detail.toPlainText()
+
+
+def test_deleted_interactions_can_be_restored_or_purged_from_the_trash(
+    qtbot: Any,
+    db: pw.SqliteDatabase,
+    make_window: Callable[[], MainWindow],
+    pair: dict[str, int],
+    answer: Callable[[QMessageBox.StandardButton], list[str]],
+) -> None:
+    window = make_window()
+    window.interactions.set_trashed([pair["deck"], pair["older"]], True, "2 interactions")
+    window.show_trash()
+    trash = open_dialog(qtbot, window, TrashDialog)
+    assert trash.interactions is not None
+    side = trash.interactions
+    trash.tabs.setCurrentWidget(side)
+    assert side.summary.text() == "2 interactions in the trash."
+    assert not side.restore_button.isEnabled()
+    side.list.select_ids([pair["deck"]])
+    assert side.restore_button.isEnabled()
+    qtbot.mouseClick(side.restore_button, Qt.MouseButton.LeftButton)
+    assert pair["deck"] in interaction_ids(db, TimelineQuery(contact_id=pair["ana"]))
+    assert side.summary.text() == "1 interaction in the trash."
+    assert window.undo_stack.undoText() == "Restore 1 interaction"
+
+    asked = answer(QMessageBox.StandardButton.Yes)
+    side.list.select_ids([pair["older"]])
+    qtbot.mouseClick(side.delete_button, Qt.MouseButton.LeftButton)
+    assert asked == ["Delete 1 interaction for good? This cannot be undone."]
+    assert list(interaction_ids(db, TimelineQuery(trashed=True))) == []
+    assert side.summary.text() == "No interaction here."
+    assert not window.undo_stack.canUndo(), "a purge clears the history it would break"
+
+
+def test_person_actions_in_the_timeline_menu_show_the_person(
+    qtbot: Any, make_window: Callable[[], MainWindow], pair: dict[str, int]
+) -> None:
+    window = make_window()
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    page = window.timeline_page()
+    menu = QMenu()
+    page._person_actions(menu, [pair["intro"]])
+    shows = [a for a in menu.actions() if a.text().startswith("Show ")]
+    assert [a.text() for a in shows] == ["Show Ana Ruiz", "Show Bo Chen"]
+    shows[1].trigger()
+    assert window.views.currentWidget() is window.contacts
+    assert window.contacts.selected_ids() == [pair["bo"]]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import peewee as pw
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -24,17 +27,25 @@ from ally_desktop.ui.contacts.commands import ChangeSet, ContactEditing
 from ally_desktop.ui.contacts.model import ContactTableModel
 from ally_desktop.ui.selection import selected_rows
 
+if TYPE_CHECKING:
+    from ally_desktop.ui.timeline.commands import InteractionEditing
+    from ally_desktop.ui.timeline.trash import InteractionTrash
+
 
 class TrashDialog(QDialog):
     """Restore (undoable) or delete for good (asked first) the people in the trash."""
 
     def __init__(
-        self, db: pw.SqliteDatabase, editing: ContactEditing, parent: QWidget | None = None
+        self,
+        db: pw.SqliteDatabase,
+        editing: ContactEditing,
+        interactions: InteractionEditing | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._editing = editing
         self.setWindowTitle("Trash")
-        self.resize(720, 440)
+        self.resize(760, 500)
         self.model = ContactTableModel(db, ContactQuery(trashed=True))
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -61,11 +72,22 @@ class TrashDialog(QDialog):
         actions.addWidget(self.empty_button)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
+        people = QWidget()
+        people_layout = QVBoxLayout(people)
+        people_layout.addWidget(QLabel("People you deleted stay here until you empty the trash."))
+        people_layout.addWidget(self.table, 1)
+        people_layout.addWidget(self.summary)
+        people_layout.addLayout(actions)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(people, "&People")
+        self.interactions: InteractionTrash | None = None
+        if interactions is not None:
+            from ally_desktop.ui.timeline.trash import InteractionTrash
+
+            self.interactions = InteractionTrash(db, interactions, self._confirm)
+            self.tabs.addTab(self.interactions, "&Interactions")
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("People you deleted stay here until you empty the trash."))
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.summary)
-        layout.addLayout(actions)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(close)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         editing.changes.changed.connect(self._on_changed)

@@ -193,3 +193,13 @@ class InteractionEditing:
             focus = None if to_trash or len(ids) != 1 else ids[0]
             self.changes.interactionsChanged.emit(InteractionChange(tuple(ids), people, focus))
         return changed
+
+    def purge(self, ids: Sequence[int]) -> int:
+        """Delete for good (not undoable: the caller asked the user first)."""
+        with user_facing_errors():
+            people = timeline.participants_of(self.db, ids)
+            removed = timeline.purge_interactions(self.db, ids)
+        # Earlier commands may refer to these interactions; the user was told this is final.
+        self.stack.clear()
+        self.changes.interactionsChanged.emit(InteractionChange(tuple(ids), people))
+        return removed
