@@ -1,11 +1,13 @@
 """The benchmark's data: ``ally demo`` databases cached under bench/data/.
 
-A dataset is keyed by its number of contacts, the schema version, a digest of the
-schema the migrations create and of the demo generator's source, and the seed: another
-size, a migration (even one edited in place) or a changed generator makes a new one.
-An existing one is reused only after a check that it is complete (its schema is the
-expected one, and it holds the right number of contacts). Datasets of the same size
-left by older schemas or generators are removed when a new one is made.
+A dataset is keyed by its number of contacts, its number of interactions when one was
+asked for (otherwise ``ally demo`` makes its default, three per person, and the key
+names none), the schema version, a digest of the schema the migrations create and of
+the demo generator's source, and the seed: another size, a migration (even one edited
+in place) or a changed generator makes a new one. An existing one is reused only after
+a check that it is complete (its schema is the expected one, and it holds the right
+number of contacts, and of interactions when they were asked for). Datasets of the same
+size left by older schemas or generators are removed when a new one is made.
 """
 
 from __future__ import annotations
@@ -31,6 +33,15 @@ class Dataset:
     contacts: int
     root: Path  # an Ally data directory: ally.sqlite3 (its logs are not kept)
     generated_s: float | None  # seconds taken to generate it, None when reused
+    interactions: int | None = None  # None: ally demo's default (three per person)
+
+    @property
+    def label(self) -> str:
+        """How big it is: 100,000 contacts (, 1,000,000 interactions)."""
+        text = f"{self.contacts:,} contacts"
+        if self.interactions is not None:
+            text += f", {self.interactions:,} interactions"
+        return text
 
     @property
     def database(self) -> Path:
@@ -63,12 +74,19 @@ def _generator_source() -> bytes:
     return Path(spec.origin).read_bytes()
 
 
-def _key(contacts: int, seed: int, schema: str) -> str:
+def _size(contacts: int, interactions: int | None) -> str:
+    """The part of a key that names the size ("contacts-N" or "contacts-N-interactions-M")."""
+    size = f"contacts-{contacts}"
+    return size if interactions is None else f"{size}-interactions-{interactions}"
+
+
+def _key(contacts: int, interactions: int | None, seed: int, schema: str) -> str:
     digest = hashlib.sha256(schema.encode() + _generator_source()).hexdigest()[:10]
-    return f"contacts-{contacts}-schema-v{migrations.LATEST_VERSION}-{digest}-seed-{seed}"
+    schema_part = f"schema-v{migrations.LATEST_VERSION}-{digest}"
+    return f"{_size(contacts, interactions)}-{schema_part}-seed-{seed}"
 
 
-def _is_complete(root: Path, contacts: int, schema: str) -> bool:
+def _is_complete(root: Path, contacts: int, interactions: int | None, schema: str) -> bool:
     database = root / DATABASE_NAME
     if not database.is_file():
         return False
@@ -77,6 +95,10 @@ def _is_complete(root: Path, contacts: int, schema: str) -> bool:
         try:
             found = _schema(conn)
             count = conn.execute("SELECT count(*) FROM contact").fetchone()[0]
+            if interactions is not None and found == schema and count == contacts:
+                count_i = conn.execute("SELECT count(*) FROM interaction").fetchone()[0]
+                if count_i != interactions:
+                    return False
         finally:
             conn.close()
     except sqlite3.Error:
@@ -84,19 +106,24 @@ def _is_complete(root: Path, contacts: int, schema: str) -> bool:
     return found == schema and count == contacts
 
 
-def ensure_dataset(contacts: int, seed: int = SEED) -> Dataset:
-    """The cached dataset of ``contacts`` people, generated with ``ally demo`` if missing."""
+def ensure_dataset(contacts: int, seed: int = SEED, interactions: int | None = None) -> Dataset:
+    """The cached dataset of ``contacts`` people (and ``interactions``, or ally demo's
+    default of three per person when None), generated with ``ally demo`` if missing."""
     schema = _expected_schema()
-    root = DATA / _key(contacts, seed, schema)
-    if _is_complete(root, contacts, schema):
-        return Dataset(contacts, root, None)
+    root = DATA / _key(contacts, interactions, seed, schema)
+    if _is_complete(root, contacts, interactions, schema):
+        return Dataset(contacts, root, None, interactions)
     DATA.mkdir(parents=True, exist_ok=True)
     building = root.with_name(root.name + ".building")
-    older = DATA.glob(f"contacts-{contacts}-schema-*-seed-{seed}*")
+    # "contacts-N-schema-" never matches "contacts-N-interactions-M-schema-": each
+    # variant only replaces its own older copies.
+    older = DATA.glob(f"{_size(contacts, interactions)}-schema-*-seed-{seed}*")
     for stale in (root, building, *older):
         if stale.is_dir():
             shutil.rmtree(stale)
     demo_args = ["--contacts", str(contacts), "--seed", str(seed)]
+    if interactions is not None:
+        demo_args += ["--interactions", str(interactions)]
     started = time.perf_counter()
     subprocess.run(
         [PYTHON, "-m", "ally_desktop", "--data-dir", str(building), "demo", *demo_args],
@@ -108,10 +135,11 @@ def ensure_dataset(contacts: int, seed: int = SEED) -> Dataset:
     )
     elapsed = time.perf_counter() - started
     shutil.rmtree(building / "logs", ignore_errors=True)
-    if not _is_complete(building, contacts, schema):
-        raise RuntimeError(f"ally demo did not produce {contacts} contacts in {building}")
+    label = Dataset(contacts, building, None, interactions).label
+    if not _is_complete(building, contacts, interactions, schema):
+        raise RuntimeError(f"ally demo did not produce {label} in {building}")
     building.rename(root)
-    return Dataset(contacts, root, elapsed)
+    return Dataset(contacts, root, elapsed, interactions)
 
 
 def copy_data_dir(dataset: Dataset, destination: Path) -> Path:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import cli_start, memory, search, startup
+from bench import cli_start, memory, search, startup, timeline
 from bench.common import Result, error_result, scratch_root
 from bench.dataset import Dataset, ensure_dataset
 from bench.report import machine, print_notes, print_table, write_markdown
@@ -24,7 +24,8 @@ from bench.report import machine, print_notes, print_table, write_markdown
 FULL_CONTACTS = 100_000
 QUICK_CONTACTS = 10_000
 SMALL_CONTACTS = 200
-PARTS = ("cli", "startup", "memory", "search")
+PARTS = ("cli", "startup", "memory", "search", "timeline")
+CONTACTS_PARTS = ("startup", "memory", "search")  # on the contacts dataset
 
 
 @dataclass(frozen=True)
@@ -33,10 +34,29 @@ class Repeats:
     memory: int
     search_rounds: int
     cli: int
+    timeline_open: int
+    timeline_memory: int
+    timeline_logs: int
 
 
-FULL = Repeats(startup=7, memory=3, search_rounds=4, cli=15)
-QUICK = Repeats(startup=3, memory=1, search_rounds=1, cli=5)
+FULL = Repeats(
+    startup=7,
+    memory=3,
+    search_rounds=4,
+    cli=15,
+    timeline_open=7,
+    timeline_memory=2,
+    timeline_logs=20,
+)
+QUICK = Repeats(
+    startup=3,
+    memory=1,
+    search_rounds=1,
+    cli=5,
+    timeline_open=3,
+    timeline_memory=1,
+    timeline_logs=20,
+)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -47,6 +67,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="N",
         help=f"contacts in the dataset (default {FULL_CONTACTS:,}, or {QUICK_CONTACTS:,} "
         "with --quick)",
+    )
+    parser.add_argument(
+        "--interactions",
+        type=int,
+        metavar="M",
+        help=f"interactions in the Timeline's dataset (default "
+        f"{timeline.INTERACTIONS_PER_CONTACT} per contact: "
+        f"{timeline.INTERACTIONS_PER_CONTACT * FULL_CONTACTS:,}, or "
+        f"{timeline.INTERACTIONS_PER_CONTACT * QUICK_CONTACTS:,} with --quick)",
     )
     parser.add_argument(
         "--quick",
@@ -62,6 +91,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.contacts is not None and args.contacts < 1:
         parser.error("--contacts must be at least 1")
+    if args.interactions is not None and args.interactions < 1:
+        parser.error("--interactions must be at least 1")
     return args
 
 
@@ -72,7 +103,8 @@ def _dataset_row(dataset: Dataset) -> Result:
     else:
         measured = f"generated in {dataset.generated_s:.1f} s ({size})"
     return Result(
-        f"Dataset: {dataset.contacts:,} demo contacts",
+        f"Dataset: {dataset.contacts:,} demo contacts"
+        + ("" if dataset.interactions is None else f", {dataset.interactions:,} interactions"),
         measured,
         "-",
         "-",
@@ -80,6 +112,18 @@ def _dataset_row(dataset: Dataset) -> Result:
         None,
         [f"{dataset.root}"],
     )
+
+
+def _prepare(contacts: int, interactions: int | None, results: list[Result]) -> Dataset:
+    """The dataset (made if missing), its row added to ``results``."""
+    label = f"{contacts:,} contacts"
+    if interactions is not None:
+        label += f", {interactions:,} interactions"
+    print(f"\n== Dataset: {label}", flush=True)
+    dataset = ensure_dataset(contacts, interactions=interactions)
+    results.append(_dataset_row(dataset))
+    print(f"   {results[-1].measured}: {dataset.root}", flush=True)
+    return dataset
 
 
 def _attempt(figure: str, goal: str, work: Callable[[], list[Result]]) -> list[Result]:
@@ -101,8 +145,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     repeats = QUICK if args.quick else FULL
     contacts = args.contacts or (QUICK_CONTACTS if args.quick else FULL_CONTACTS)
+    interactions = args.interactions or timeline.INTERACTIONS_PER_CONTACT * contacts
     parts = set(args.only or PARTS)
     mode = ("quick" if args.quick else "full") + f", {contacts:,} contacts"
+    if "timeline" in parts:
+        mode += f" ({interactions:,} interactions for the Timeline)"
     if args.only:
         mode += ", only " + ", ".join(p for p in PARTS if p in parts)
     print(f"Ally benchmark ({mode})", flush=True)
@@ -110,36 +157,61 @@ def main(argv: list[str] | None = None) -> int:
     for name, value in info.items():
         print(f"  {name}: {value}")
 
-    print(f"\n== Dataset: {contacts:,} contacts", flush=True)
-    dataset = ensure_dataset(contacts)
-    small = ensure_dataset(SMALL_CONTACTS)
-    results = [_dataset_row(dataset)]
-    print(f"   {results[0].measured}: {dataset.root}", flush=True)
+    # Only the datasets the chosen parts use are made (the Timeline's takes a minute).
+    results: list[Result] = []
+    data: dict[str, Dataset] = {}
+    if parts & set(CONTACTS_PARTS):
+        data["contacts"] = _prepare(contacts, None, results)
+    if "timeline" in parts:
+        data["timeline"] = _prepare(contacts, interactions, results)
+    if "cli" in parts:
+        data["small"] = ensure_dataset(SMALL_CONTACTS)
 
-    scratch = tempfile.mkdtemp(prefix="ally-bench-", dir=scratch_root(dataset.size_bytes))
+    biggest = max((d.size_bytes for d in data.values()), default=0)
+    scratch = tempfile.mkdtemp(prefix="ally-bench-", dir=scratch_root(biggest))
     scratch_dir = Path(scratch)
     try:
         if "cli" in parts:
             results += _attempt(
-                "Headless commands", "< 150 ms", lambda: cli_start.measure(small, repeats.cli)
+                "Headless commands",
+                "< 150 ms",
+                lambda: cli_start.measure(data["small"], repeats.cli),
             )
         if "startup" in parts:
             results += _attempt(
                 "Start-up to first paint",
                 f"<= {startup.GOAL_RATIO}x",
-                lambda: startup.measure(dataset, repeats.startup, scratch_dir),
+                lambda: startup.measure(data["contacts"], repeats.startup, scratch_dir),
             )
         if "memory" in parts:
             results += _attempt(
                 "Memory",
                 f"<= +{memory.GOAL_EXTRA_MB:.0f} MB",
-                lambda: memory.measure(dataset, repeats.memory, scratch_dir),
+                lambda: memory.measure(data["contacts"], repeats.memory, scratch_dir),
             )
         if "search" in parts:
             results += _attempt(
                 "Search-as-you-type",
                 f"<= {search.GOAL_RATIO:g}x at p95",
-                lambda: search.measure(dataset, repeats.search_rounds, scratch_dir),
+                lambda: search.measure(data["contacts"], repeats.search_rounds, scratch_dir),
+            )
+        if "timeline" in parts:
+            results += _attempt(
+                "Timeline: open to first paint",
+                f"<= {timeline.OPEN_GOAL_RATIO:g}x",
+                lambda: timeline.measure_open(data["timeline"], repeats.timeline_open, scratch_dir),
+            )
+            results += _attempt(
+                "Timeline: memory, paged to the end",
+                f"<= +{timeline.MEMORY_GOAL_EXTRA_MB:.0f} MB",
+                lambda: timeline.measure_memory(
+                    data["timeline"], repeats.timeline_memory, scratch_dir
+                ),
+            )
+            results += _attempt(
+                "Timeline: log an interaction",
+                f"< {timeline.LOG_GOAL_MS:g} ms (sync off)",
+                lambda: timeline.measure_log(data["timeline"], repeats.timeline_logs),
             )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -578,14 +578,23 @@ def balance(db: pw.SqliteDatabase, contact_id: int) -> Balance:
     )
 
 
+# The distinct kinds by skipping through the kind index, one seek per kind: a plain
+# SELECT DISTINCT reads a million rows (about 0.4 s) to find a dozen values.
+_KINDS_SQL = """
+WITH RECURSIVE kinds(kind) AS (
+    SELECT min(kind) FROM interaction WHERE trashed_at IS NULL
+    UNION ALL
+    SELECT (SELECT min(kind) FROM interaction WHERE trashed_at IS NULL AND kind > kinds.kind)
+    FROM kinds WHERE kinds.kind IS NOT NULL
+)
+SELECT kind FROM kinds WHERE kind IS NOT NULL
+"""
+
+
 def used_kinds(db: pw.SqliteDatabase) -> list[str]:
-    """Built-in kinds first, then the user's own kinds in use."""
+    """Built-in kinds first, then the user's own kinds in use (outside the trash)."""
     custom = [
-        kind
-        for (kind,) in sqlite_connection(db).execute(
-            "SELECT DISTINCT kind FROM interaction ORDER BY kind"
-        )
-        if kind not in BUILT_IN_KINDS
+        kind for (kind,) in sqlite_connection(db).execute(_KINDS_SQL) if kind not in BUILT_IN_KINDS
     ]
     return [*BUILT_IN_KINDS, *custom]
 

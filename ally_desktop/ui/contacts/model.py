@@ -152,13 +152,27 @@ class ContactTableModel(QAbstractTableModel):
             self.endInsertRows()
         self.countChanged.emit(len(self._ids))
 
-    def refresh_rows(self, contact_ids_changed: Iterable[int]) -> None:
-        """Rows of these contacts changed but the list did not: repaint only them."""
-        for contact_id in contact_ids_changed:
+    def refresh_rows(
+        self, contact_ids_changed: Iterable[int], visible: tuple[int, int] | None = None
+    ) -> None:
+        """Rows of these contacts changed but the list did not: repaint only them.
+
+        ``visible`` (first, last row on screen) limits the search for their rows to what
+        the view shows: rows off screen are only dropped from the cache and read afresh
+        when scrolled to, so logging an interaction never scans 100,000 ids.
+        """
+        changed = set(contact_ids_changed)
+        for contact_id in changed:
             self._cache.pop(contact_id, None)
-            row = self.row_of(contact_id)
-            if row is not None:
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        if visible is not None:
+            first, last = max(0, visible[0]), min(visible[1], len(self._ids) - 1)
+            rows = [
+                first + i for i, cid in enumerate(self._ids[first : last + 1]) if cid in changed
+            ]
+        else:
+            rows = [r for r in (self.row_of(cid) for cid in changed) if r is not None]
+        for row in rows:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     def contact_id(self, row: int) -> int:
         return int(self._ids[row])

@@ -389,12 +389,20 @@ class ContactsPage(QWidget):
         if query.sort == SortKey.LAST_INTERACTION or query.not_contacted_days is not None:
             self.model.reload()
         else:
-            self.model.refresh_rows(change.people)
+            self.model.refresh_rows(change.people, self._visible_rows())
         shown = self.history.contact_id
         if shown is not None and shown in change.people:
             self._show_selected()
         elif shown is not None:
             self.history.refresh()  # a participant's name may read differently
+
+    def _visible_rows(self) -> tuple[int, int]:
+        viewport = self.table.viewport()
+        first = self.table.rowAt(0)
+        last = self.table.rowAt(viewport.height() - 1)
+        if first < 0:
+            return (0, -1)
+        return (first, last if last >= 0 else self.model.rowCount() - 1)
 
     def _delete_history_selection(self) -> None:
         ids = self.history.list.selected_ids()

@@ -25,13 +25,13 @@ from ally_desktop.core.contact_queries import tag_names
 from ally_desktop.core.timeline import (
     InteractionNotFoundError,
     TimelineQuery,
-    count_interactions,
     kind_label,
     load_interaction,
     used_kinds,
 )
 from ally_desktop.ui.contacts.commands import ChangeSet
 from ally_desktop.ui.timeline.commands import InteractionChange, InteractionEditing
+from ally_desktop.ui.timeline.counting import BackgroundCounter
 from ally_desktop.ui.timeline.view import TimelineList
 from ally_desktop.ui.widgets.people import PeopleField
 
@@ -72,9 +72,8 @@ class TimelinePage(QWidget):
         self._build()
         editing.changes.interactionsChanged.connect(self._on_interactions_changed)
         editing.changes.changed.connect(self._on_contacts_changed)
-        self._count_timer = QTimer(self)
-        self._count_timer.setSingleShot(True)
-        self._count_timer.timeout.connect(self._update_count)
+        self._counter = BackgroundCounter(db, self)
+        self._counter.done.connect(self._show_count)
         self._after_query()
 
     # --- layout ----------------------------------------------------------------------
@@ -234,18 +233,20 @@ class TimelinePage(QWidget):
         self._after_query()
 
     def _after_query(self) -> None:
-        self.count_label.setText("")
-        self._count_timer.start(0)  # after the first page has painted
+        model = self.list.timeline
+        if model.fully_loaded():  # every row is here: no need to ask SQLite
+            self._show_count(model.interaction_count_loaded())
+        else:
+            self.count_label.setText("")
+            self._counter.count(model.query)
         self._update_empty_state()
 
-    def _update_count(self) -> None:
-        model = self.list.timeline
-        count = (
-            model.interaction_count_loaded()
-            if model.fully_loaded()
-            else count_interactions(self._db, model.query)
-        )
+    def _show_count(self, count: int) -> None:
         self.count_label.setText(f"{count:,} interaction{'' if count == 1 else 's'}")
+
+    def counting(self) -> bool:
+        """True while a count is on its way (tests wait for it)."""
+        return self._counter.busy()
 
     def _person_changed(self) -> None:
         people = self.person.people()
@@ -344,6 +345,7 @@ class TimelinePage(QWidget):
 
     def _select_near(self, row: int) -> None:
         model = self.list.timeline
+        row = min(row, model.rowCount())  # the rows below may have gone with the deleted ones
         for candidate in (*range(row, model.rowCount()), *range(row - 1, -1, -1)):
             interaction_id = model.interaction_id(candidate)
             if interaction_id is not None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import peewee as pw
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from ally_desktop.core.timeline import TimelineQuery
 from ally_desktop.ui.selection import select_rows, selected_row_runs
@@ -18,8 +18,13 @@ from ally_desktop.ui.timeline.delegate import TimelineDelegate
 from ally_desktop.ui.timeline.model import TimelineModel
 
 
-class TimelineList(QListView):
-    """Interactions newest first, fetched as the user scrolls."""
+class TimelineList(QTableView):
+    """Interactions newest first, fetched as the user scrolls.
+
+    A one-column table rather than a QListView: a list view lays out every loaded row on
+    each change (a million Python rowCount() calls once the user has scrolled far), while a
+    table with fixed row heights computes positions and needs no layout pass.
+    """
 
     editRequested = Signal(int)  # noqa: N815 (an interaction id)
     deleteRequested = Signal()  # noqa: N815
@@ -42,7 +47,16 @@ class TimelineList(QListView):
         self.setModel(self.timeline)
         self.delegate = TimelineDelegate(self)
         self.setItemDelegate(self.delegate)
-        self.setUniformItemSizes(True)  # one height for all: no measuring a million rows
+        self.horizontalHeader().hide()
+        self.horizontalHeader().setStretchLastSection(True)
+        rows = self.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no measuring rows
+        rows.setDefaultSectionSize(self.delegate.row_height(self.font()))
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setTabKeyNavigation(False)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
