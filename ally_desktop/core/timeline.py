@@ -11,7 +11,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -114,12 +114,14 @@ def _instant(data: InteractionData) -> tuple[datetime, date]:
 
 
 def zone_named(name: str) -> tzinfo:
-    """The IANA zone ``name`` ("Europe/Paris"), or this computer's zone when unknown."""
-    if name:
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
+    """The IANA zone ``name`` ("Europe/Paris"), or this computer's zone when unknown: by its
+    IANA name where it can be told (so daylight saving applies), else its current offset."""
+    for candidate in (name, local_zone_name()):
+        if candidate:
+            try:
+                return ZoneInfo(candidate)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
     zone = datetime.now().astimezone().tzinfo
     assert zone is not None
     return zone
@@ -129,12 +131,25 @@ def local_zone_name() -> str:
     """The IANA name of this computer's zone ("Europe/Paris"), stored with each interaction so
     its day and clock time stay as meant when the user travels; "" when it cannot be told."""
     try:
-        from tzlocal import get_localzone_name
+        import tzlocal
 
-        name = get_localzone_name()
-    except Exception:
+        name = tzlocal.get_localzone_name()
+        if name and not _offset_matches(name):
+            # tzlocal remembers the zone it found first; the computer's clock no longer
+            # matches it (the user flew, or changed the setting): ask again.
+            tzlocal.reload_localzone()
+            name = tzlocal.get_localzone_name()
+    except Exception:  # an odd system setup must not stop logging
         return ""
     return name if name and name != "local" else ""
+
+
+def _offset_matches(name: str) -> bool:
+    here = datetime.now().astimezone()
+    try:
+        return here.astimezone(ZoneInfo(name)).utcoffset() == here.utcoffset()
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
 
 
 def iso_utc(moment: datetime) -> str:
@@ -328,7 +343,8 @@ def load_interaction(db: pw.SqliteDatabase, interaction_id: int) -> InteractionR
         updated,
         trashed,
     ) = row
-    moment = datetime.fromisoformat(occurred.replace("Z", "+00:00"))
+    # On the clock where it happened: storing it again (undo, redo, an edit) keeps its day.
+    moment = datetime.fromisoformat(occurred.replace("Z", "+00:00")).astimezone(zone_named(zone))
     data = InteractionData(
         kind=kind,
         participants=[cid for cid, _ in people],
@@ -348,7 +364,7 @@ def load_interaction(db: pw.SqliteDatabase, interaction_id: int) -> InteractionR
 
 @dataclass(frozen=True)
 class TimelineQuery:
-    """What a timeline shows: newest first, narrowed by any of these."""
+    """What a timeline shows: newest day first, narrowed by any of these."""
 
     text: str = ""
     kind: str | None = None
@@ -385,28 +401,22 @@ def _where(query: TimelineQuery) -> tuple[list[str], list[object]]:
             " WHERE t.key = ?)"
         )
         params.append(vocabulary_key(query.tag))
-    # A day is the one the user meant (local_date); its instant lies within 14 hours of
-    # UTC midnight either side, and that bound lets SQLite walk the time index.
-    if query.since is not None:
-        clauses.append("i.occurred_at >= ? AND i.local_date >= ?")
-        params += [iso_utc(_utc_midnight(query.since) - _DAY_SLACK), query.since.isoformat()]
+    if query.since is not None:  # the day the user meant, wherever they were
+        clauses.append("i.local_date >= ?")
+        params.append(query.since.isoformat())
     if query.until is not None:
-        clauses.append("i.occurred_at < ? AND i.local_date <= ?")
-        params += [
-            iso_utc(_utc_midnight(query.until) + timedelta(days=1) + _DAY_SLACK),
-            query.until.isoformat(),
-        ]
+        clauses.append("i.local_date <= ?")
+        params.append(query.until.isoformat())
     if query.exchange is not None:
         clauses.append("i.exchange = ?")
         params.append(query.exchange)
     return clauses, params
 
 
-_DAY_SLACK = timedelta(hours=15)  # UTC offsets range from -12:00 to +14:00
-
-
-def _utc_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0, 0), UTC)
+# A diary's order: by the day the user meant, then by the instant, newest first. Ordering
+# by the instant alone would interleave days logged in different zones (Tuesday evening
+# in New York falls after Wednesday's small hours in Paris) and repeat a day's heading.
+TIMELINE_ORDER = "i.local_date DESC, i.occurred_at DESC, i.id DESC"
 
 
 def interaction_ids(
@@ -414,10 +424,7 @@ def interaction_ids(
 ) -> array[int]:
     """Ids of the matching interactions, newest first."""
     clauses, params = _where(query)
-    sql = (
-        f"SELECT i.id FROM interaction i WHERE {' AND '.join(clauses)}"
-        " ORDER BY i.occurred_at DESC, i.id DESC"
-    )
+    sql = f"SELECT i.id FROM interaction i WHERE {' AND '.join(clauses)} ORDER BY {TIMELINE_ORDER}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     ids: array[int] = array("q")
@@ -451,14 +458,14 @@ def interaction_keys(
     """
     clauses, params = _where(query)
     if after is not None:
-        clauses.append("(i.occurred_at, i.id) < (?, ?)")
-        params += [after.occurred_at, after.id]
+        clauses.append("(i.local_date, i.occurred_at, i.id) < (?, ?, ?)")
+        params += [after.local_date.isoformat(), after.occurred_at, after.id]
     if through is not None:
-        clauses.append("(i.occurred_at, i.id) >= (?, ?)")
-        params += [through.occurred_at, through.id]
+        clauses.append("(i.local_date, i.occurred_at, i.id) >= (?, ?, ?)")
+        params += [through.local_date.isoformat(), through.occurred_at, through.id]
     sql = (
         f"SELECT i.id, i.occurred_at, i.local_date FROM interaction i"
-        f" WHERE {' AND '.join(clauses)} ORDER BY i.occurred_at DESC, i.id DESC"
+        f" WHERE {' AND '.join(clauses)} ORDER BY {TIMELINE_ORDER}"
     )
     if limit is not None and through is None:
         sql += f" LIMIT {int(limit)}"

@@ -286,12 +286,6 @@ def test_headings_follow_the_day_it_is(db: pw.SqliteDatabase, ana: int) -> None:
     assert headings(model) == ["Wednesday"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the timeline is ordered by UTC instant but grouped by the local day it was "
-    "logged on: interactions logged in different zones interleave their days, so a day's "
-    "heading appears twice (Tuesday, Wednesday, Tuesday)",
-)
 def test_each_day_heading_once_even_across_zones(db: pw.SqliteDatabase, ana: int) -> None:
     # Tuesday noon in Paris (11:00 UTC), Wednesday 01:00 in Paris (00:00 UTC Wednesday),
     # then, back in New York, Tuesday 21:00 there (01:00 UTC Wednesday).
@@ -664,12 +658,6 @@ def test_times_follow_the_locale(
     assert text.endswith(" CET")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="zone_named('') (an interaction whose zone could not be told) falls back to a "
-    "fixed offset, the computer's offset *now*: a time from the other side of a daylight "
-    "saving change is shown an hour off (10:00 on a Paris July day shows as '09:00 CET' in winter)",
-)
 def test_a_time_without_a_zone_name_is_shown_on_the_computers_clock(
     db: pw.SqliteDatabase, ana: int, process_zone: Callable[[str], None]
 ) -> None:

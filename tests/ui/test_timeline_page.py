@@ -513,12 +513,6 @@ def test_saving_an_edit_unchanged_records_nothing(
     assert not window.undo_stack.canUndo()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the dialog's clock has minutes only: saving the edit of an interaction logged "
-    "with seconds (as `ally log` does) rewrites its time to the minute and records an "
-    "'Edit' undo step although nothing was changed",
-)
 def test_saving_an_edit_unchanged_keeps_the_seconds(
     qtbot: Any,
     db: pw.SqliteDatabase,
@@ -643,12 +637,6 @@ def test_undoing_a_new_person_who_has_interactions_moves_them_to_the_trash(
     assert stored(db, trashed=True) == [iid]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="load_interaction() gives `when` in UTC and create/update take the local day "
-    "from when.date(): undo and redo store the loaded data again and move an interaction "
-    "to the UTC day whenever that differs from the day it was logged on",
-)
 def test_undo_and_redo_keep_an_evening_on_its_day(
     qtbot: Any,
     db: pw.SqliteDatabase,
@@ -930,12 +918,6 @@ def test_the_timeline_after_a_flight_from_paris_to_new_york(
     assert headings(page) == ["Yesterday"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="local_zone_name() keeps the zone tzlocal saw first: after the computer's zone "
-    "changes, quick log pairs the new zone's clock time with the old zone's name, so the "
-    "time stored is off by the difference between the zones",
-)
 def test_quick_log_after_the_computer_changed_zone(
     qtbot: Any,
     db: pw.SqliteDatabase,

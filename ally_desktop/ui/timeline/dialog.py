@@ -205,6 +205,9 @@ class InteractionDialog(QDialog):
         if self.has_time.isChecked():
             qtime = self.clock.time()
             when = datetime.combine(day, time(qtime.hour(), qtime.minute()), zone)
+            kept = self._record.data.when if self._record is not None else None
+            if kept is not None and kept.astimezone(zone).replace(second=0, microsecond=0) == when:
+                when = kept  # the minute shown was not changed: keep the seconds stored
         exchange = self.help.currentData()
         return InteractionData(
             kind=self._kind(),

@@ -108,24 +108,35 @@ def crowd(db: pw.SqliteDatabase, people: dict[str, int]) -> list[tuple[datetime,
                 exchange_note="a hand" if exchange else "",
             )
             made.append((moment, iid))
+            _LOCAL_DAY[iid] = moment.astimezone(zones[n % 4]).date()
     return made
 
 
+_LOCAL_DAY: dict[int, date] = {}  # the day each crowd interaction was logged on, where it was
+
+
 def _newest_first(made: list[tuple[datetime, int]]) -> list[int]:
-    return [iid for _, iid in sorted(made, reverse=True)]
+    """A diary's order: the day meant (newest first), then the instant, then the id."""
+    return [
+        iid for _, _, iid in sorted(((_LOCAL_DAY[i], m, i) for m, i in made), reverse=True)
+    ]
 
 
 # --- order and keyset paging -----------------------------------------------------------------
 
 
-def test_keys_are_newest_first_with_ties_broken_by_the_newest_id(
+def test_keys_are_newest_day_first_with_ties_broken_by_the_newest_id(
     db: pw.SqliteDatabase, crowd: list[tuple[datetime, int]]
 ) -> None:
     keys = interaction_keys(db, TimelineQuery(), limit=None)
     assert _ids(keys) == _newest_first(crowd)
     assert _ids(keys) == list(interaction_ids(db, TimelineQuery()))
     for newer, older in itertools.pairwise(keys):
-        assert (newer.occurred_at, newer.id) > (older.occurred_at, older.id)
+        assert (newer.local_date, newer.occurred_at, newer.id) > (
+            older.local_date,
+            older.occurred_at,
+            older.id,
+        )
     by_id = {iid: moment for moment, iid in crowd}
     for key in keys:
         assert key.occurred_at == by_id[key.id].strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -375,12 +386,6 @@ def test_day_ranges_page_without_gaps(
     assert len(paged) == 6
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="load_interaction() gives `when` in UTC and _instant() takes the local day from "
-    "when.date(): storing a loaded interaction again (as undo and redo do) moves it to "
-    "the UTC day when that differs from the day it was logged on",
-)
 @pytest.mark.parametrize(
     "when",
     [
@@ -501,12 +506,6 @@ def test_local_zone_name_names_the_zone_of_a_fresh_process(
     assert timeline.zone_named(local_zone_name()) == ZoneInfo("America/New_York")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="local_zone_name() uses tzlocal.get_localzone_name(), which caches the first "
-    "answer for the life of the process: a later change of TZ (after time.tzset()) is "
-    "not seen, while datetime.now().astimezone() does follow it",
-)
 def test_local_zone_name_follows_tz(process_zone: Callable[[str], None]) -> None:
     process_zone("Europe/Paris")
     tzlocal.reload_localzone()  # Ally starts in Paris
