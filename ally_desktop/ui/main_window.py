@@ -7,7 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 import peewee as pw
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -59,6 +59,9 @@ class MainWindow(QMainWindow):
         self.contacts = ContactsPage(db, self.editing, self.interactions)
         self.contacts.logRequested.connect(self.log_interaction)
         self.contacts.interactionEditRequested.connect(self.edit_interaction)
+        # Once the list is complete, build the Timeline while the user reads: it then opens
+        # at once (its first page, not its widgets and modules, is what a switch costs).
+        self.contacts.ready.connect(self._warm_up)
         self.contacts.editRequested.connect(self.edit_contact)
         self.contacts.addRequested.connect(self.quick_add)
         self.contacts.demoRequested.connect(self.load_demo)
@@ -118,6 +121,9 @@ class MainWindow(QMainWindow):
     def show_person(self, contact_id: int) -> None:
         self.navigation.setCurrentRow(CONTACTS_VIEW)
         self.contacts.show_contact(contact_id)
+
+    def _warm_up(self) -> None:
+        QTimer.singleShot(0, self.timeline_page)
 
     def current_view(self) -> int:
         return self.views.currentIndex()

@@ -68,6 +68,7 @@ class ContactsPage(QWidget):
     editRequested = Signal(int)  # noqa: N815
     addRequested = Signal()  # noqa: N815
     demoRequested = Signal()  # noqa: N815
+    ready = Signal()  # the whole list and the filters' choices are loaded
     logRequested = Signal(list)  # noqa: N815 (contact ids to log an interaction with)
     interactionEditRequested = Signal(int)  # noqa: N815
 
@@ -236,6 +237,7 @@ class ContactsPage(QWidget):
         self._deferred_done = True
         self.model.load_rest()
         self._refresh_filters()
+        self.ready.emit()
 
     # --- the query -----------------------------------------------------------------
     def current_query(self) -> ContactQuery:

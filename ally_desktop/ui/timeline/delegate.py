@@ -8,6 +8,7 @@ Every row has the same height, so the view never measures a million rows to lay 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
@@ -45,10 +46,55 @@ def kind_color(kind: str) -> QColor:
     return QColor.fromHsl(hue, 110, 110)
 
 
+@dataclass(frozen=True)
+class _Fonts:
+    """The fonts and metrics of one base font, made once: building QFont and QFontMetrics
+    for every row of every repaint costs more than the drawing."""
+
+    base: QFont
+    bold: QFont
+    small: QFont
+    heading: QFont
+    metrics: QFontMetrics
+    bold_metrics: QFontMetrics
+    small_metrics: QFontMetrics
+    heading_metrics: QFontMetrics
+    time_width: int
+
+    @classmethod
+    def of(cls, base: QFont) -> _Fonts:
+        bold = QFont(base)
+        bold.setBold(True)
+        small = QFont(base)
+        small.setPointSizeF(base.pointSizeF() * 0.9)
+        heading = QFont(bold)
+        heading.setPointSizeF(base.pointSizeF() * 1.05)
+        metrics = QFontMetrics(base)
+        return cls(
+            base,
+            bold,
+            small,
+            heading,
+            metrics,
+            QFontMetrics(bold),
+            QFontMetrics(small),
+            QFontMetrics(heading),
+            metrics.horizontalAdvance("00:00 WWWW") + GAP,
+        )
+
+
 class TimelineDelegate(QStyledItemDelegate):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.today: date | None = None  # fixed in tests
+        self._fonts: dict[str, _Fonts] = {}
+
+    def fonts(self, base: QFont) -> _Fonts:
+        key = base.key()
+        fonts = self._fonts.get(key)
+        if fonts is None:
+            fonts = self._fonts[key] = _Fonts.of(QFont(base))  # the option's own is temporary
+        return fonts
 
     def row_height(self, option_font: QFont) -> int:
         return QFontMetrics(option_font).height() * 2 + 16
@@ -59,56 +105,47 @@ class TimelineDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
         painter.save()
         try:
-            if index.data(HEADING_ROLE):
-                self._paint_heading(painter, option, index)
-            else:
-                self._paint_interaction(painter, option, index)
+            fonts = self.fonts(option.font)
+            row = index.data(ROW_ROLE)
+            if isinstance(row, InteractionRow):
+                self._paint_interaction(painter, option, row, fonts)
+            elif index.data(HEADING_ROLE):
+                self._paint_heading(painter, option, index, fonts)
         finally:
             painter.restore()
 
     # --- a day heading ---------------------------------------------------------------
     def _paint_heading(
-        self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex
+        self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex, fonts: _Fonts
     ) -> None:
         rect: QRect = option.rect
         palette: QPalette = option.palette
-        font = QFont(option.font)
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.05)
-        metrics = QFontMetrics(font)
-        baseline = rect.bottom() - 8
-        painter.setFont(font)
+        metrics = fonts.heading_metrics
+        baseline = rect.bottom() - 8 - metrics.descent()
+        painter.setFont(fonts.heading)
         painter.setPen(palette.color(QPalette.ColorRole.Text))
         label = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
-        painter.drawText(rect.left() + MARGIN, baseline - metrics.descent(), label)
+        painter.drawText(rect.left() + MARGIN, baseline, label)
         day = index.data(DAY_ROLE)
         if isinstance(day, date) and is_relative(day, self.today or date.today()):
-            muted = QFont(option.font)
-            painter.setFont(muted)
+            painter.setFont(fonts.base)
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
             x = rect.left() + MARGIN + metrics.horizontalAdvance(label) + GAP
-            painter.drawText(x, baseline - metrics.descent(), short_date(day))
+            painter.drawText(x, baseline, short_date(day))
         painter.setPen(palette.color(QPalette.ColorRole.Mid))
-        painter.drawLine(
-            rect.left() + MARGIN, rect.bottom() - 2, rect.right() - MARGIN, rect.bottom() - 2
-        )
+        line_y = rect.bottom() - 2
+        painter.drawLine(rect.left() + MARGIN, line_y, rect.right() - MARGIN, line_y)
 
     # --- an interaction --------------------------------------------------------------
     def _paint_interaction(
-        self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex
+        self, painter: QPainter, option: QStyleOptionViewItem, row: InteractionRow, fonts: _Fonts
     ) -> None:
-        style_option = QStyleOptionViewItem(option)
-        self.initStyleOption(style_option, index)
-        style_option.text = ""
-        widget = style_option.widget
+        widget = option.widget
         style = widget.style() if widget is not None else None
         if style is not None:  # background, selection and focus as the platform draws them
             style.drawPrimitive(
-                QStyle.PrimitiveElement.PE_PanelItemViewItem, style_option, painter, widget
+                QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget
             )
-        row = index.data(ROW_ROLE)
-        if not isinstance(row, InteractionRow):
-            return
         rect: QRect = option.rect
         palette: QPalette = option.palette
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
@@ -116,21 +153,19 @@ class TimelineDelegate(QStyledItemDelegate):
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         )
         muted_color = text_color if selected else palette.color(QPalette.ColorRole.PlaceholderText)
-        base_font = QFont(option.font)
-        metrics = QFontMetrics(base_font)
+        metrics = fonts.metrics
         line_height = metrics.height()
         top = rect.top() + 6
         first_baseline = top + metrics.ascent()
         second_baseline = first_baseline + line_height + 2
+        elide = Qt.TextElideMode.ElideRight
 
-        time_width = metrics.horizontalAdvance("00:00 WWWW") + GAP
+        time_width = fonts.time_width
         x = rect.left() + MARGIN
-        painter.setFont(base_font)
+        painter.setFont(fonts.base)
         painter.setPen(muted_color)
         painter.drawText(
-            x,
-            first_baseline,
-            metrics.elidedText(time_text(row), Qt.TextElideMode.ElideRight, time_width - GAP),
+            x, first_baseline, metrics.elidedText(time_text(row), elide, time_width - GAP)
         )
         x += time_width
 
@@ -140,17 +175,11 @@ class TimelineDelegate(QStyledItemDelegate):
                 painter, row, x, right, first_baseline, metrics, selected, text_color
             )
 
-        small = QFont(base_font)
-        small.setPointSizeF(base_font.pointSizeF() * 0.9)
-        small_metrics = QFontMetrics(small)
+        small_metrics = fonts.small_metrics
         chip_text = kind_label(row.kind)
         chip_width = small_metrics.horizontalAdvance(chip_text) + 12
-        chip_rect = QRect(
-            x,
-            top + (line_height - small_metrics.height()) // 2 - 1,
-            chip_width,
-            small_metrics.height() + 2,
-        )
+        chip_top = top + (line_height - small_metrics.height()) // 2 - 1
+        chip_rect = QRect(x, chip_top, chip_width, small_metrics.height() + 2)
         color = kind_color(row.kind)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -158,38 +187,28 @@ class TimelineDelegate(QStyledItemDelegate):
         fill.setAlpha(40 if not selected else 90)
         painter.setBrush(fill)
         painter.drawRoundedRect(chip_rect, 4, 4)
-        painter.setFont(small)
+        painter.setFont(fonts.small)
         painter.setPen(text_color if selected else color.darker(130))
         painter.drawText(chip_rect, Qt.AlignmentFlag.AlignCenter, chip_text)
         x += chip_width + GAP
 
-        bold = QFont(base_font)
-        bold.setBold(True)
-        bold_metrics = QFontMetrics(bold)
-        painter.setFont(bold)
+        painter.setFont(fonts.bold)
         painter.setPen(text_color)
         title = row.title or ("" if row.participants else "(no title)")
-        painter.drawText(
-            x,
-            first_baseline,
-            bold_metrics.elidedText(title, Qt.TextElideMode.ElideRight, max(0, right - x - GAP)),
-        )
+        room = max(0, right - x - GAP)
+        painter.drawText(x, first_baseline, fonts.bold_metrics.elidedText(title, elide, room))
 
-        second = (
-            f"with {row.participants}" if row.participants else "with nobody (all in the trash)"
-        )
+        if row.participants:
+            second = f"with {row.participants}"
+        else:
+            second = "with nobody (all in the trash)"
         if row.place:
             second += f" · at {row.place}"
-        painter.setFont(base_font)
+        painter.setFont(fonts.base)
         painter.setPen(muted_color)
         left = rect.left() + MARGIN + time_width
-        painter.drawText(
-            left,
-            second_baseline,
-            metrics.elidedText(
-                second, Qt.TextElideMode.ElideRight, max(0, rect.right() - MARGIN - left)
-            ),
-        )
+        room = max(0, rect.right() - MARGIN - left)
+        painter.drawText(left, second_baseline, metrics.elidedText(second, elide, room))
 
     def _paint_exchange(
         self,
