@@ -598,6 +598,16 @@ SELECT kind FROM kinds WHERE kind IS NOT NULL
 """
 
 
+def last_used_kind(db: pw.SqliteDatabase) -> str | None:
+    """The kind of the interaction logged last (quick log starts from it)."""
+    row = (
+        sqlite_connection(db)
+        .execute("SELECT kind FROM interaction ORDER BY id DESC LIMIT 1")
+        .fetchone()
+    )
+    return str(row[0]) if row else None
+
+
 def used_kinds(db: pw.SqliteDatabase) -> list[str]:
     """Built-in kinds first, then the user's own kinds in use (outside the trash)."""
     custom = [

@@ -255,3 +255,21 @@ def test_person_actions_in_the_timeline_menu_show_the_person(
     shows[1].trigger()
     assert window.views.currentWidget() is window.contacts
     assert window.contacts.selected_ids() == [pair["bo"]]
+
+
+def test_quick_log_starts_from_the_kind_logged_last(
+    qtbot: Any, db: pw.SqliteDatabase, make_window: Callable[[], MainWindow], pair: dict[str, int]
+) -> None:
+    create_interaction(
+        db, InteractionData(kind="Lunch & learn", participants=[pair["bo"]], when=NOW)
+    )
+    window = make_window()
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    dialog = open_dialog(qtbot, window, InteractionDialog)
+    assert dialog.kind.currentText() == "Lunch & learn"
+    dialog.reject()
+    log(db, [pair["bo"]], "Another coffee")
+    window.log_action.trigger()
+    again = open_dialog(qtbot, window, InteractionDialog)
+    assert again.kind.currentData() == "coffee"
+    again.reject()

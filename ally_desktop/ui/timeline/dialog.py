@@ -35,6 +35,7 @@ from ally_desktop.core.timeline import (
     InteractionData,
     InteractionRecord,
     kind_label,
+    last_used_kind,
     local_zone_name,
     used_kinds,
     zone_named,
@@ -155,6 +156,7 @@ class InteractionDialog(QDialog):
         else:
             self._set_when((now or datetime.now().astimezone()), with_time=True)
             self.people.set_people(people or [])
+            self._select_kind(last_used_kind(db))
         self.people.setFocus()
 
     # --- filling and reading -------------------------------------------------------------
@@ -164,11 +166,7 @@ class InteractionDialog(QDialog):
         self.people.set_people(
             [ChosenPerson(cid, names.get(cid, "?")) for cid in data.participants]
         )
-        index = self.kind.findData(data.kind)
-        if index < 0:
-            self.kind.addItem(kind_label(data.kind), data.kind)
-            index = self.kind.count() - 1
-        self.kind.setCurrentIndex(index)
+        self._select_kind(data.kind)
         self.title.setText(data.title)
         if data.when is not None:
             self._set_when(data.when.astimezone(zone_named(data.time_zone)), with_time=True)
@@ -179,6 +177,14 @@ class InteractionDialog(QDialog):
         self.help.setCurrentIndex(self.help.findData(data.exchange))
         self.help_note.setText(data.exchange_note)
         self.notes.setPlainText(data.notes)
+
+    def _select_kind(self, kind: str | None) -> None:
+        """Start from the kind logged last: people log the same kind of thing in a row."""
+        index = self.kind.findData(kind) if kind else -1
+        if index < 0 and kind:
+            self.kind.addItem(kind_label(kind), kind)
+            index = self.kind.count() - 1
+        self.kind.setCurrentIndex(max(0, index))
 
     def _set_when(self, moment: datetime, *, with_time: bool) -> None:
         self.day.setDate(QDate(moment.year, moment.month, moment.day))
