@@ -221,6 +221,10 @@ def main(argv: list[str] | None = None) -> int:
     print_notes(results)
     print(f"\n== Results ({mode}; {elapsed:.0f} s)\n")
     print_table(results)
+    if args.only and set(args.only) != set(PARTS):
+        # A partial run must not replace the full report with a few figures.
+        print("\nPartial run (--only): bench/RESULTS.md left as it was.")
+        return 0
     path = write_markdown(results, info, mode, elapsed)
     print(f"\nWritten to {path}")
     return 0
