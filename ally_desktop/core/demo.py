@@ -18,6 +18,7 @@ import peewee as pw
 
 from ally_desktop.core.records import Closeness
 from ally_desktop.core.text import sort_key, utc_now, vocabulary_key
+from ally_desktop.core.timeline import ALL_DAY_HOUR, local_zone_name, zone_named
 from ally_desktop.store import search
 from ally_desktop.store.db import sqlite_connection
 
@@ -428,6 +429,8 @@ def _add_interactions(
     weights = [w for _, w in _INTERACTION_KINDS]
     groups = list(by_org.values())
     now = datetime.now(UTC)
+    zone_name = local_zone_name() or "UTC"  # logged here, as a user of this computer would
+    zone = zone_named(zone_name)
     stamp = utc_now()
     start_id = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM interaction").fetchone()[0])
     rows: list[tuple[object, ...]] = []
@@ -437,13 +440,16 @@ def _add_interactions(
         kind = rng.choices(kinds, weights)[0]
         moment = now - timedelta(minutes=rng.randint(0, 2 * 365 * 24 * 60))
         all_day = kind == "note" or rng.random() < 0.05
+        local_day = moment.astimezone(zone).date()
+        if all_day:  # a day without a time sits at noon of that day
+            moment = datetime.combine(local_day, ALL_DAY_HOUR, zone).astimezone(UTC)
         exchange = rng.choices((None, "given", "received"), (80, 9, 11))[0]
         rows.append(
             (
                 iid,
                 moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                moment.date().isoformat(),
-                "UTC",
+                local_day.isoformat(),
+                zone_name,
                 int(all_day),
                 kind,
                 rng.choice(_INTERACTION_TITLES[kind]),

@@ -116,12 +116,17 @@ def _instant(data: InteractionData) -> tuple[datetime, date]:
 def zone_named(name: str) -> tzinfo:
     """The IANA zone ``name`` ("Europe/Paris"), or this computer's zone when unknown: by its
     IANA name where it can be told (so daylight saving applies), else its current offset."""
-    for candidate in (name, local_zone_name()):
-        if candidate:
-            try:
-                return ZoneInfo(candidate)
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
+    if name:
+        try:
+            return ZoneInfo(name)  # cached by zoneinfo: as cheap as a dictionary lookup
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    local = local_zone_name()
+    if local:
+        try:
+            return ZoneInfo(local)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
     zone = datetime.now().astimezone().tzinfo
     assert zone is not None
     return zone

@@ -257,7 +257,7 @@ def test_headings_are_not_selectable_interactions_are(db: pw.SqliteDatabase, ana
     assert row.participants == "Ana Lopez"
     assert model.index(1).data() == describe(row)
     assert model.index(1).data(Qt.ItemDataRole.AccessibleTextRole) == describe(row)
-    assert model.index(1).data(Qt.ItemDataRole.ToolTipRole) == f"{describe(row)}\nAt Café Roma"
+    assert model.index(1).data(Qt.ItemDataRole.ToolTipRole) == f"{describe(row)}\nWhere: Café Roma"
     assert model.index(1).data(Qt.ItemDataRole.DecorationRole) is None
     assert model.index(3).data(Qt.ItemDataRole.ToolTipRole) == describe(
         model.index(3).data(ROW_ROLE)

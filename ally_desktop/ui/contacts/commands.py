@@ -1,22 +1,22 @@
 """Undoable contact changes: create, edit, move to trash, restore from trash.
 
-Each user action is done first through core (so a failure is reported and nothing is
-pushed), then recorded on the QUndoStack as a command that knows how to undo and redo
-it. Every command reports what changed through ``ContactChanges`` so the views refresh.
+Each is a RecordedCommand (ui/undo.py); every command reports what changed through
+``ContactChanges`` so the views refresh.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import peewee as pw
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 
 from ally_desktop.core import contacts
 from ally_desktop.core.records import ContactData
-from ally_desktop.store.errors import StoreError, classify, user_facing_errors
+from ally_desktop.store.errors import user_facing_errors
+from ally_desktop.ui.undo import RecordedCommand
 
 
 @dataclass(frozen=True)
@@ -39,43 +39,13 @@ class ContactChanges(QObject):
         self.changed.emit(change)
 
 
-class _ContactCommand(QUndoCommand):
+class _ContactCommand(RecordedCommand):
     def __init__(self, db: pw.SqliteDatabase, changes: ContactChanges, text: str) -> None:
-        super().__init__(text)
-        self._db = db
+        super().__init__(db, changes.failed.emit, text)
         self._changes = changes
-        self._done_once = False
 
-    def _run(self, action: Callable[[], ChangeSet]) -> None:
-        try:
-            change = action()
-        except (StoreError, contacts.ContactNotFoundError) as exc:
-            self._changes.failed.emit(str(exc))
-            self.setObsolete(True)
-            return
-        except Exception as exc:
-            error = classify(exc)
-            if error is None:
-                raise
-            self._changes.failed.emit(str(error))
-            self.setObsolete(True)
-            return
+    def _announce(self, change: ChangeSet) -> None:
         self._changes.announce(change)
-
-    def redo(self) -> None:
-        if not self._done_once:  # the first time, the change was made before the push
-            self._done_once = True
-            return
-        self._run(self._redo)
-
-    def undo(self) -> None:
-        self._run(self._undo)
-
-    def _redo(self) -> ChangeSet:
-        raise NotImplementedError
-
-    def _undo(self) -> ChangeSet:
-        raise NotImplementedError
 
 
 class CreateContact(_ContactCommand):

@@ -9,16 +9,17 @@ interaction) and the open profile refresh.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import peewee as pw
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 
 from ally_desktop.core import timeline
-from ally_desktop.core.timeline import InteractionData, InteractionNotFoundError, kind_label
-from ally_desktop.store.errors import StoreError, classify, user_facing_errors
+from ally_desktop.core.timeline import InteractionData, kind_label
+from ally_desktop.store.errors import user_facing_errors
 from ally_desktop.ui.contacts.commands import ContactChanges
+from ally_desktop.ui.undo import RecordedCommand
 
 
 @dataclass(frozen=True)
@@ -35,43 +36,13 @@ def _label(data: InteractionData) -> str:
     return data.title or kind_label(data.kind).lower()
 
 
-class _InteractionCommand(QUndoCommand):
+class _InteractionCommand(RecordedCommand):
     def __init__(self, db: pw.SqliteDatabase, changes: ContactChanges, text: str) -> None:
-        super().__init__(text)
-        self._db = db
+        super().__init__(db, changes.failed.emit, text)
         self._changes = changes
-        self._done_once = False
 
-    def _run(self, action: Callable[[], InteractionChange]) -> None:
-        try:
-            change = action()
-        except (StoreError, InteractionNotFoundError) as exc:
-            self._changes.failed.emit(str(exc))
-            self.setObsolete(True)
-            return
-        except Exception as exc:
-            error = classify(exc)
-            if error is None:
-                raise
-            self._changes.failed.emit(str(error))
-            self.setObsolete(True)
-            return
+    def _announce(self, change: InteractionChange) -> None:
         self._changes.interactionsChanged.emit(change)
-
-    def redo(self) -> None:
-        if not self._done_once:  # the first time, the change was made before the push
-            self._done_once = True
-            return
-        self._run(self._redo)
-
-    def undo(self) -> None:
-        self._run(self._undo)
-
-    def _redo(self) -> InteractionChange:
-        raise NotImplementedError
-
-    def _undo(self) -> InteractionChange:
-        raise NotImplementedError
 
 
 class LogInteraction(_InteractionCommand):

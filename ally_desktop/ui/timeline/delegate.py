@@ -203,7 +203,7 @@ class TimelineDelegate(QStyledItemDelegate):
         else:
             second = "with nobody (all in the trash)"
         if row.place:
-            second += f" · at {row.place}"
+            second += f" · {row.place}"
         painter.setFont(fonts.base)
         painter.setPen(muted_color)
         left = rect.left() + MARGIN + time_width

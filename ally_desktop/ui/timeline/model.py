@@ -264,5 +264,5 @@ def describe(row: InteractionRow) -> str:
 def tooltip(row: InteractionRow) -> str | None:
     lines = [describe(row)]
     if row.place:
-        lines.append(f"At {row.place}")
+        lines.append(f"Where: {row.place}")
     return "\n".join(lines)

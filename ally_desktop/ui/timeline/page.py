@@ -151,7 +151,7 @@ class TimelinePage(QWidget):
             self.list.delegate.today = self._today
         self.list.editRequested.connect(self.editRequested)
         self.list.deleteRequested.connect(self.delete_selected)
-        self.list.selectionChanged_.connect(self.selectionChanged)
+        self.list.selectedChanged.connect(self.selectionChanged)
         self.list.extra_actions = self._person_actions
 
         self.empty = QWidget()

@@ -53,7 +53,7 @@ class InteractionTrash(QWidget):
         layout.addWidget(self.list, 1)
         layout.addWidget(self.summary)
         layout.addLayout(actions)
-        self.list.selectionChanged_.connect(self._update_buttons)
+        self.list.selectedChanged.connect(self._update_buttons)
         editing.changes.interactionsChanged.connect(self._on_changed)
         editing.changes.changed.connect(self._on_changed)
         self._update_buttons()

@@ -28,7 +28,7 @@ class TimelineList(QTableView):
 
     editRequested = Signal(int)  # noqa: N815 (an interaction id)
     deleteRequested = Signal()  # noqa: N815
-    selectionChanged_ = Signal()  # noqa: N815
+    selectedChanged = Signal()  # noqa: N815
 
     def __init__(
         self,
@@ -64,7 +64,7 @@ class TimelineList(QTableView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
         self.doubleClicked.connect(self._double_clicked)
-        self.selectionModel().selectionChanged.connect(self.selectionChanged_)
+        self.selectionModel().selectionChanged.connect(self.selectedChanged)
         self._kept: list[int] = []
         self.timeline.modelAboutToBeReset.connect(self._keep_selection)
         self.timeline.modelReset.connect(self._restore_selection)
@@ -102,7 +102,7 @@ class TimelineList(QTableView):
                 self.timeline.index(min(rows)), QItemSelectionModel.SelectionFlag.NoUpdate
             )
         self.selectionModel().blockSignals(False)
-        self.selectionChanged_.emit()
+        self.selectedChanged.emit()
 
     # --- keys and mouse ----------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802

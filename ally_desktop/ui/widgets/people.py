@@ -21,6 +21,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -56,8 +57,6 @@ class _Chip(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 1, 2, 1)
         layout.setSpacing(2)
-        from PySide6.QtWidgets import QLabel
-
         layout.addWidget(QLabel(person.name))
         remove = QToolButton()
         remove.setText("×")

@@ -117,9 +117,7 @@ _LOCAL_DAY: dict[int, date] = {}  # the day each crowd interaction was logged on
 
 def _newest_first(made: list[tuple[datetime, int]]) -> list[int]:
     """A diary's order: the day meant (newest first), then the instant, then the id."""
-    return [
-        iid for _, _, iid in sorted(((_LOCAL_DAY[i], m, i) for m, i in made), reverse=True)
-    ]
+    return [iid for _, _, iid in sorted(((_LOCAL_DAY[i], m, i) for m, i in made), reverse=True)]
 
 
 # --- order and keyset paging -----------------------------------------------------------------
