@@ -123,7 +123,14 @@ class MainWindow(QMainWindow):
         self.contacts.show_contact(contact_id)
 
     def _warm_up(self) -> None:
-        QTimer.singleShot(0, self.timeline_page)
+        QTimer.singleShot(0, self._prepare_timeline)
+
+    def _prepare_timeline(self) -> None:
+        """Build the Timeline and draw it once off screen: its first rows are fetched and
+        its fonts' glyphs made, so the switch to it costs one ordinary repaint."""
+        page = self.timeline_page()
+        if self.current_view() != TIMELINE_VIEW:
+            page.list.grab()
 
     def current_view(self) -> int:
         return self.views.currentIndex()
