@@ -82,7 +82,7 @@ class TimelinePage(QWidget):
         self.search.setObjectName("timelineSearch")
         self.search.setPlaceholderText("Search titles, notes, places…  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(150)
+        self.search.setMinimumWidth(120)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(150)
@@ -92,7 +92,7 @@ class TimelinePage(QWidget):
         self.person = PeopleField(self._db)
         self.person.input.setPlaceholderText("With anyone")
         self.person.setToolTip("Show only interactions with this person")
-        self.person.setMinimumWidth(130)
+        self.person.setMinimumWidth(110)
         self.person.changed.connect(self._person_changed)
 
         self.kind_filter = QComboBox()
@@ -126,7 +126,7 @@ class TimelinePage(QWidget):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            combo.setMinimumContentsLength(6)
+            combo.setMinimumContentsLength(5)
             combo.currentIndexChanged.connect(self.apply_query)
         self.period.currentIndexChanged.connect(self._period_changed)
         self.count_label = QLabel()

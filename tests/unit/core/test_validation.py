@@ -17,7 +17,13 @@ from ally_desktop.core.records import (
     ImportantDate,
     LabeledValue,
 )
-from ally_desktop.core.text import LINE_MAX_CHARS, NAME_MAX_CHARS, TEXT_MAX_CHARS, clean_line
+from ally_desktop.core.text import (
+    LINE_MAX_CHARS,
+    NAME_MAX_CHARS,
+    TEXT_MAX_CHARS,
+    clean_line,
+    is_blank,
+)
 from ally_desktop.core.validation import (
     CADENCE_MAX_DAYS,
     MAX_ITEMS,
@@ -310,7 +316,8 @@ def test_validation_either_refuses_or_returns_clean_data(
         notes=notes,
         topics=topics,
     )
-    if not (clean_line(given_name) or clean_line(family_name)):
+    if is_blank(clean_line(given_name)) and is_blank(clean_line(family_name)):
+        # Nothing visible: spaces, or only format characters such as a soft hyphen.
         assert _fields(data) == ["given_name"]
         return
     cleaned = validate_contact(data)
