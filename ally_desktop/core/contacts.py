@@ -26,7 +26,7 @@ from ally_desktop.core.records import (
 )
 from ally_desktop.core.text import sort_key, utc_now, vocabulary_key
 from ally_desktop.core.validation import validate_contact
-from ally_desktop.store import search
+from ally_desktop.store import schedule, search
 from ally_desktop.store.db import id_batches, sqlite_connection
 from ally_desktop.store.models import (
     Connection,
@@ -141,6 +141,7 @@ def _write_children(db: pw.SqliteDatabase, contact_id: int, data: ContactData) -
             month=day.month,
             day=day.day,
         )
+    schedule.prune_date_reminders(sqlite_connection(db), contact_id)
     _write_connections(db, contact_id, data.connections)
 
 

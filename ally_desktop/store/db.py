@@ -15,7 +15,7 @@ from pathlib import Path
 
 import peewee as pw
 
-from ally_desktop.store import migrations, search
+from ally_desktop.store import migrations, schedule, search
 from ally_desktop.store.errors import (
     DatabaseDamagedError,
     StorageUnavailableError,
@@ -55,6 +55,11 @@ def connect(path: Path) -> pw.SqliteDatabase:
     )
     # Every connection Peewee opens (one per thread) can write the search index.
     database.register_function(search.fold, search.FOLD_FUNCTION, 1, deterministic=True)
+    # ... and fire the reminder triggers, which need calendar arithmetic SQLite lacks.
+    database.register_function(schedule.cadence_due, schedule.CADENCE_DUE_FUNCTION, 4)
+    database.register_function(schedule.next_yearly, schedule.NEXT_YEARLY_FUNCTION, 3)
+    database.register_function(schedule.morning_utc, schedule.MORNING_FUNCTION, 2)
+    database.register_function(schedule.now_text, schedule.NOW_FUNCTION, 0)
     try:
         database.connect()
         # Reading the schema is the cheapest way to learn that a file is not a database.

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ally_desktop.store import search
+from ally_desktop.store import schedule, search
 from ally_desktop.store.errors import NewerSchemaError, NotAnAllyDatabaseError
 
 APPLICATION_ID = 0x416C6C79  # "Ally": marks the file as ours in PRAGMA application_id
@@ -283,6 +283,103 @@ CREATE INDEX interaction_by_exchange ON interaction (exchange, local_date, occur
     WHERE trashed_at IS NULL AND exchange IS NOT NULL
 """
 
+# Reminders. ``occurs_on`` is the pending occurrence's day (the day the user meant);
+# ``due_at`` the UTC instant it falls due (advance notice applied); a snooze overrides it,
+# and ``alert_at`` (generated, indexed) is the one moment the due list and the timer read.
+# Keep-in-touch reminders follow the contact's cadence and last interaction, and
+# important-date reminders the contact's dates, through triggers (see store/schedule.py).
+_V5_REMINDERS = """
+CREATE TABLE reminder (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('once', 'recurring', 'date', 'keep_in_touch')),
+    contact_id INTEGER REFERENCES contact (id) ON DELETE CASCADE,
+    title TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    starts_on TEXT,
+    at_time TEXT,
+    time_zone TEXT NOT NULL DEFAULT '',
+    rule TEXT NOT NULL DEFAULT '',
+    date_key TEXT,
+    advance_days INTEGER NOT NULL DEFAULT 0 CHECK (advance_days BETWEEN 0 AND 365),
+    occurs_on TEXT,
+    due_at TEXT,
+    snoozed_until TEXT,
+    touched_at TEXT,
+    done_count INTEGER NOT NULL DEFAULT 0,
+    last_done_at TEXT,
+    notified_at TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    alert_at TEXT GENERATED ALWAYS AS (coalesce(snoozed_until, due_at)) VIRTUAL,
+    CHECK (kind IN ('once', 'recurring') OR contact_id IS NOT NULL)
+);
+CREATE INDEX reminder_by_alert ON reminder (alert_at) WHERE alert_at IS NOT NULL;
+CREATE INDEX reminder_by_contact ON reminder (contact_id);
+CREATE UNIQUE INDEX reminder_keep_in_touch ON reminder (contact_id) WHERE kind = 'keep_in_touch';
+CREATE UNIQUE INDEX reminder_of_date ON reminder (contact_id, date_key) WHERE kind = 'date';
+
+CREATE TRIGGER cadence_set AFTER UPDATE OF cadence_days ON contact
+WHEN NEW.cadence_days IS NOT NULL BEGIN
+    INSERT OR IGNORE INTO reminder (kind, contact_id, created_at, updated_at)
+        VALUES ('keep_in_touch', NEW.id, ally_now(), ally_now());
+    UPDATE reminder SET due_at = ally_cadence_due(
+            NEW.last_interaction_at, touched_at, NEW.created_at, NEW.cadence_days)
+        WHERE kind = 'keep_in_touch' AND contact_id = NEW.id;
+END;
+
+CREATE TRIGGER cadence_cleared AFTER UPDATE OF cadence_days ON contact
+WHEN NEW.cadence_days IS NULL BEGIN
+    DELETE FROM reminder WHERE kind = 'keep_in_touch' AND contact_id = NEW.id;
+END;
+
+CREATE TRIGGER cadence_of_new_contact AFTER INSERT ON contact
+WHEN NEW.cadence_days IS NOT NULL BEGIN
+    INSERT OR IGNORE INTO reminder (kind, contact_id, due_at, created_at, updated_at)
+        VALUES ('keep_in_touch', NEW.id,
+            ally_cadence_due(NEW.last_interaction_at, NULL, NEW.created_at, NEW.cadence_days),
+            ally_now(), ally_now());
+END;
+
+-- Contact happened: the keep-in-touch reminder moves, and a snooze is no longer needed.
+CREATE TRIGGER contact_touched AFTER UPDATE OF last_interaction_at ON contact
+WHEN NEW.cadence_days IS NOT NULL BEGIN
+    UPDATE reminder SET
+        due_at = ally_cadence_due(
+            NEW.last_interaction_at, touched_at, NEW.created_at, NEW.cadence_days),
+        snoozed_until = CASE WHEN NEW.last_interaction_at > coalesce(OLD.last_interaction_at, '')
+            THEN NULL ELSE snoozed_until END,
+        notified_at = NULL
+    WHERE kind = 'keep_in_touch' AND contact_id = NEW.id;
+END;
+
+-- A date written (contacts rewrite their dates on every save): its reminder is made once;
+-- one that already exists for the same date keeps its state (done, snoozed).
+CREATE TRIGGER date_added AFTER INSERT ON important_date BEGIN
+    INSERT OR IGNORE INTO reminder (kind, contact_id, date_key, occurs_on, due_at,
+            created_at, updated_at)
+        VALUES ('date', NEW.contact_id,
+            NEW.kind || ':' || printf('%02d-%02d', NEW.month, NEW.day) || ':' || NEW.label,
+            ally_next_yearly(NEW.month, NEW.day, NULL),
+            ally_morning_utc(ally_next_yearly(NEW.month, NEW.day, NULL), 0),
+            ally_now(), ally_now());
+END;
+
+INSERT INTO reminder (kind, contact_id, due_at, created_at, updated_at)
+    SELECT 'keep_in_touch', id,
+        ally_cadence_due(last_interaction_at, NULL, created_at, cadence_days),
+        ally_now(), ally_now()
+    FROM contact WHERE cadence_days IS NOT NULL;
+
+INSERT OR IGNORE INTO reminder (kind, contact_id, date_key, occurs_on, due_at,
+        created_at, updated_at)
+    SELECT 'date', contact_id,
+        kind || ':' || printf('%02d-%02d', month, day) || ':' || label,
+        ally_next_yearly(month, day, NULL),
+        ally_morning_utc(ally_next_yearly(month, day, NULL), 0),
+        ally_now(), ally_now()
+    FROM important_date
+"""
+
 STEPS: Sequence[Step] = (
     Step(1, "contacts, their details, topics, tags, dates and connections", _script(_V1_BASE)),
     Step(2, "full-text search index over contacts", _script(_V2_SEARCH)),
@@ -292,6 +389,9 @@ STEPS: Sequence[Step] = (
         _script(_V3_INTERACTIONS),
     ),
     Step(4, "the timeline's diary order and filter indexes", _script(_V4_TIMELINE_ORDER)),
+    Step(
+        5, "reminders: one-off, recurring, important dates, keep in touch", _script(_V5_REMINDERS)
+    ),
 )
 LATEST_VERSION = STEPS[-1].version
 
@@ -331,6 +431,7 @@ def migrate(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> list[Step
     """
     steps = pending_steps(conn, target)
     search.install_functions(conn)
+    schedule.install_functions(conn)
     for step in steps:
         conn.execute("BEGIN IMMEDIATE")
         try:

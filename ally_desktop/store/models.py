@@ -191,6 +191,36 @@ class InteractionParticipant(BaseModel):
         without_rowid = True
 
 
+class Reminder(BaseModel):
+    """Something to do at a moment: about a person or free-standing, once or recurring, a
+    person's important date, or keeping in touch at their cadence. ``alert_at`` (the
+    snooze, else the due moment) is a generated column of the table, not a field."""
+
+    id = pw.AutoField()
+    kind = pw.TextField()  # once, recurring, date, keep_in_touch
+    contact = pw.ForeignKeyField(Contact, column_name="contact_id", null=True, on_delete="CASCADE")
+    title = pw.TextField(default="")
+    note = pw.TextField(default="")
+    starts_on = pw.TextField(null=True)  # local day of the first occurrence
+    at_time = pw.TextField(null=True)  # "HH:MM" local; None: the morning hour
+    time_zone = pw.TextField(default="")
+    rule = pw.TextField(default="")  # RFC 5545 RRULE of a recurring reminder
+    date_key = pw.TextField(null=True)  # which of the person's dates
+    advance_days = pw.IntegerField(default=0)
+    occurs_on = pw.TextField(null=True)  # local day of the pending occurrence
+    due_at = pw.TextField(null=True)  # UTC; None when nothing is left to do
+    snoozed_until = pw.TextField(null=True)
+    touched_at = pw.TextField(null=True)  # keep in touch: marked done without a log
+    done_count = pw.IntegerField(default=0)
+    last_done_at = pw.TextField(null=True)
+    notified_at = pw.TextField(null=True)
+    created_at = pw.TextField()
+    updated_at = pw.TextField()
+
+    class Meta:
+        table_name = "reminder"
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Contact,
     ContactEmail,
@@ -205,4 +235,5 @@ MODELS: tuple[type[BaseModel], ...] = (
     Connection,
     Interaction,
     InteractionParticipant,
+    Reminder,
 )

@@ -68,7 +68,7 @@ def test_versions_are_consecutive_from_one() -> None:
 
 def test_empty_database_migrates_step_by_step(raw: sqlite3.Connection) -> None:
     assert migrations.schema_version(raw) == 0
-    assert [s.version for s in migrations.pending_steps(raw)] == [1, 2, 3, 4]
+    assert [s.version for s in migrations.pending_steps(raw)] == [1, 2, 3, 4, 5]
 
     ran = migrations.migrate(raw, target=1)
     assert [s.version for s in ran] == [1]
@@ -87,12 +87,16 @@ def test_empty_database_migrates_step_by_step(raw: sqlite3.Connection) -> None:
     assert {"interaction", "interaction_participant"} <= _tables(raw)
     assert "interaction_by_time" in _schema(raw)
 
-    ran = migrations.migrate(raw)
+    ran = migrations.migrate(raw, target=4)
     assert [s.version for s in ran] == [4]
-    assert migrations.schema_version(raw) == migrations.LATEST_VERSION
     schema = _schema(raw)
     assert {"interaction_by_day", "interaction_by_kind", "interaction_by_exchange"} <= set(schema)
     assert "interaction_by_time" not in schema, "replaced by the diary-order index"
+
+    ran = migrations.migrate(raw)
+    assert [s.version for s in ran] == [5]
+    assert migrations.schema_version(raw) == migrations.LATEST_VERSION
+    assert "reminder" in _tables(raw)
     assert search.index_is_consistent(raw)
 
     assert migrations.migrate(raw) == []
