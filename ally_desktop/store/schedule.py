@@ -45,10 +45,11 @@ def cadence_due(
     last_interaction: str | None, touched: str | None, since: str | None, cadence_days: int | None
 ) -> str | None:
     """When a keep-in-touch reminder falls due: the morning ``cadence_days`` after the
-    latest of the last interaction, the last "done", or when the person was added."""
+    later of the last interaction and the last "done"; with neither, after the person
+    was added (a network just imported is not all overdue at once)."""
     if not cadence_days or cadence_days <= 0:
         return None
-    stamps = [s for s in (last_interaction, touched, since) if s]
+    stamps = [s for s in (last_interaction, touched) if s] or ([since] if since else [])
     if not stamps:
         return None
     latest = max(parse_instant(s) for s in stamps)
