@@ -8,6 +8,7 @@ line on stderr, nothing changed), 2 the command line itself is wrong.
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import sys
 import time
@@ -15,25 +16,16 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-from ally_desktop import APP_NAME, __version__
+from ally_desktop import APP_NAME, __version__, cli_reminders
+from ally_desktop.cli_support import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandError,
+)
+from ally_desktop.cli_support import add_data_dir as _add_data_dir
 
-EXIT_OK = 0
-EXIT_BAD_INPUT = 1
-EXIT_USAGE = 2
-
-
-class CommandError(Exception):
-    """The user's input or data is wrong: the message is printed, exit code 1."""
-
-
-def _add_data_dir(parser: argparse.ArgumentParser, default: object) -> None:
-    parser.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        default=default,
-        help="where Ally keeps its data (default: ALLY_DATA_DIR, else the platform's "
-        "user data directory)",
-    )
+__all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_USAGE", "CommandError", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -106,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     help_given = log.add_mutually_exclusive_group()
     help_given.add_argument("--gave", metavar="WHAT", help="help you gave, in a few words")
     help_given.add_argument("--received", metavar="WHAT", help="help you received")
+    cli_reminders.add_parsers(commands)
     return parser
 
 
@@ -242,7 +235,13 @@ def run_gui(args: argparse.Namespace) -> int:
     return run(data_dir=_paths(args))
 
 
-COMMANDS = {"check": cmd_check, "demo": cmd_demo, "log": cmd_log}
+COMMANDS = {
+    "check": cmd_check,
+    "demo": cmd_demo,
+    "log": cmd_log,
+    "remind": cli_reminders.cmd_remind,
+    "due": cli_reminders.cmd_due,
+}
 
 
 def _is_database_error(exc: BaseException) -> bool:
@@ -262,6 +261,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             return run_gui(args)
         return COMMANDS[args.command](args)
+    except BrokenPipeError:
+        # The reader stopped early (`ally due | head`): that is not an error of ours.
+        # Point stdout at nothing so the interpreter's final flush does not complain.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except (CommandError, StoreError, OSError) as exc:
         print(f"ally: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
