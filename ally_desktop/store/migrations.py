@@ -315,6 +315,7 @@ CREATE TABLE reminder (
 );
 CREATE INDEX reminder_by_alert ON reminder (alert_at) WHERE alert_at IS NOT NULL;
 CREATE INDEX reminder_by_contact ON reminder (contact_id);
+CREATE INDEX reminder_snoozed ON reminder (snoozed_until) WHERE snoozed_until IS NOT NULL;
 CREATE UNIQUE INDEX reminder_keep_in_touch ON reminder (contact_id) WHERE kind = 'keep_in_touch';
 CREATE UNIQUE INDEX reminder_of_date ON reminder (contact_id, date_key) WHERE kind = 'date';
 
