@@ -11,7 +11,6 @@ from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -28,10 +27,12 @@ from ally_desktop.store.errors import StoreError, user_facing_errors
 from ally_desktop.ui.contacts.commands import ChangeSet, ContactChanges, ContactEditing
 from ally_desktop.ui.contacts.model import COLUMNS
 from ally_desktop.ui.contacts.page import ContactsPage
+from ally_desktop.ui.reminders.commands import ReminderEditing
 from ally_desktop.ui.settings import UiSettings
 from ally_desktop.ui.timeline.commands import InteractionEditing
 
 if TYPE_CHECKING:
+    from ally_desktop.ui.reminders.page import RemindersPage
     from ally_desktop.ui.timeline.page import TimelinePage
 
 DEMO_SIZE = 250
@@ -54,6 +55,8 @@ class MainWindow(QMainWindow):
         self.changes.failed.connect(self.show_error)
         self.editing = ContactEditing(db, self.undo_stack, self.changes)
         self.interactions = InteractionEditing(db, self.undo_stack, self.changes)
+        self.reminders = ReminderEditing(db, self.undo_stack, self.changes)
+        self._reminders_page: RemindersPage | None = None
         self._timeline: TimelinePage | None = None
 
         self.contacts = ContactsPage(db, self.editing, self.interactions)
@@ -77,7 +80,7 @@ class MainWindow(QMainWindow):
         self._add_view("Contacts", self.contacts, "x-office-address-book")
         # The Timeline is built the first time it is shown: the window paints sooner.
         self._add_view("Timeline", QWidget(), "view-calendar-list")
-        self._add_view("Reminders", _coming_later("Reminders"), "appointment-soon", enabled=False)
+        self._add_view("Reminders", QWidget(), "appointment-soon")
         self.navigation.currentRowChanged.connect(self._show_view)
         self.navigation.setCurrentRow(0)
 
@@ -97,6 +100,8 @@ class MainWindow(QMainWindow):
     def _show_view(self, row: int) -> None:
         if row == TIMELINE_VIEW:
             self.timeline_page()
+        elif row == REMINDERS_VIEW:
+            self.reminders_page()
         self.views.setCurrentIndex(row)
         self._update_actions()
 
@@ -117,6 +122,65 @@ class MainWindow(QMainWindow):
                 placeholder.deleteLater()
             self._timeline = page
         return self._timeline
+
+    def reminders_page(self) -> RemindersPage:
+        """The Reminders view, built on first use."""
+        if self._reminders_page is None:
+            from ally_desktop.ui.reminders.page import RemindersPage
+
+            page = RemindersPage(self._db, self.reminders)
+            page.logRequested.connect(self.log_interaction)
+            page.newRequested.connect(lambda: self.new_reminder())
+            page.editRequested.connect(self.edit_reminder)
+            page.snoozeAtRequested.connect(self.snooze_reminder_until)
+            page.selectionChanged.connect(self._update_actions)
+            placeholder = self.views.widget(REMINDERS_VIEW)
+            self.views.insertWidget(REMINDERS_VIEW, page)
+            if placeholder is not None:
+                self.views.removeWidget(placeholder)
+                placeholder.deleteLater()
+            self._reminders_page = page
+        return self._reminders_page
+
+    def new_reminder(self, contact_id: int | None = None) -> None:
+        from ally_desktop.ui.reminders.dialog import ReminderDialog
+        from ally_desktop.ui.widgets.people import ChosenPerson
+
+        if contact_id is None and self.current_view() == CONTACTS_VIEW:
+            ids = self.contacts.selected_ids()
+            contact_id = ids[0] if len(ids) == 1 else None
+        person = None
+        if contact_id is not None:
+            try:
+                person = ChosenPerson(contact_id, load_contact(self._db, contact_id).name)
+            except ContactNotFoundError:
+                person = None
+        dialog = ReminderDialog(self._db, self.reminders.create, person=person, parent=self)
+        dialog.open()
+
+    def edit_reminder(self, reminder_id: int) -> None:
+        from ally_desktop.core.reminders import ReminderNotFoundError, load_reminder
+        from ally_desktop.ui.reminders.dialog import ReminderDialog
+
+        try:
+            record = load_reminder(self._db, reminder_id)
+        except ReminderNotFoundError as exc:
+            self.show_error(str(exc))
+            return
+        dialog = ReminderDialog(
+            self._db,
+            lambda data: self.reminders.edit(reminder_id, data),
+            record=record,
+            parent=self,
+        )
+        dialog.open()
+
+    def snooze_reminder_until(self, reminder_id: int) -> None:
+        from ally_desktop.ui.reminders.snooze import SnoozeDialog
+
+        dialog = SnoozeDialog(self)
+        dialog.chosen.connect(lambda until: self.reminders.snooze(reminder_id, until))
+        dialog.open()
 
     def show_person(self, contact_id: int) -> None:
         self.navigation.setCurrentRow(CONTACTS_VIEW)
@@ -182,6 +246,13 @@ class MainWindow(QMainWindow):
             "Log a meeting, call or coffee with the selected people (Ctrl+L)",
         )
         self.log_action.setIconText("Log")
+        self.remind_action = self._action(
+            "&Remind me…",
+            lambda: self.new_reminder(),
+            "Ctrl+R",
+            "appointment-soon",
+            "Set a reminder, about the selected person or free-standing (Ctrl+R)",
+        )
         self.import_action = self._action("&Import…", lambda: None)
         self.import_action.setEnabled(False)
         self.trash_action = self._action(
@@ -224,7 +295,7 @@ class MainWindow(QMainWindow):
         self.about_action = self._action(f"&About {APP_NAME}", self.about)
 
         file_menu = self.menuBar().addMenu("&File")
-        for action in (self.add_action, self.add_full_action, self.log_action):
+        for action in (self.add_action, self.add_full_action, self.log_action, self.remind_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.import_action)
@@ -268,6 +339,14 @@ class MainWindow(QMainWindow):
         if not hasattr(self, "edit_action"):
             return  # still building the window
         on_timeline = self.current_view() == TIMELINE_VIEW and self._timeline is not None
+        if self.current_view() == REMINDERS_VIEW and self._reminders_page is not None:
+            row = self._reminders_page.selected_row()
+            by_hand = row is not None and row.kind in ("once", "recurring")
+            self.edit_action.setEnabled(by_hand)
+            self.delete_action.setEnabled(by_hand)
+            self.edit_action.setText("&Edit reminder…")
+            self.delete_action.setStatusTip("Delete the selected reminder (Delete)")
+            return
         if on_timeline:
             assert self._timeline is not None
             count = self._timeline.selected_count()
@@ -309,6 +388,9 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _edit_selected(self) -> None:
+        if self.current_view() == REMINDERS_VIEW and self._reminders_page is not None:
+            self._reminders_page.edit_selected()
+            return
         if self.current_view() == TIMELINE_VIEW and self._timeline is not None:
             interaction_ids = self._timeline.selected_ids()
             if len(interaction_ids) == 1:
@@ -323,7 +405,9 @@ class MainWindow(QMainWindow):
             self.edit_contact(ids[0])
 
     def _delete_selected(self) -> None:
-        if self.current_view() == TIMELINE_VIEW and self._timeline is not None:
+        if self.current_view() == REMINDERS_VIEW and self._reminders_page is not None:
+            self._reminders_page.delete_selected()
+        elif self.current_view() == TIMELINE_VIEW and self._timeline is not None:
             self._timeline.delete_selected()
         elif self.contacts.history.list.hasFocus():  # the person's history, not the person
             self.contacts.history.deleteRequested.emit()
@@ -459,9 +543,3 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_layout()
         super().closeEvent(event)
-
-
-def _coming_later(title: str) -> QWidget:
-    label = QLabel(f"{title} arrives in a later version.")
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    return label

@@ -29,10 +29,12 @@ class ChangeSet:
 
 
 class ContactChanges(QObject):
-    """The one place that announces changes to contacts and interactions, whoever made them."""
+    """The one place that announces changes to contacts, interactions and reminders,
+    whoever made them."""
 
     changed = Signal(object)  # ChangeSet
     interactionsChanged = Signal(object)  # noqa: N815 (an InteractionChange)
+    remindersChanged = Signal(object)  # noqa: N815 (a ReminderChange)
     failed = Signal(str)  # a message for the user when an undo or redo could not be saved
 
     def announce(self, change: ChangeSet) -> None:
