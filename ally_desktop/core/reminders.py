@@ -106,7 +106,7 @@ class Recurrence:
         """ "every 2 weeks on Monday, Thursday until 1 March 2027"."""
         unit = self.frequency.unit
         text = f"every {unit}" if self.interval == 1 else f"every {self.interval} {unit}s"
-        if self.weekdays:
+        if self.weekdays and self.frequency is Frequency.WEEKLY:
             names = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
             text += " on " + ", ".join(names[d] for d in sorted(self.weekdays))
         if self.until is not None:
@@ -192,12 +192,14 @@ def _occurrence_rule(recurrence: Recurrence, starts_on: date) -> rrule:
             bysetpos=-1,
         )
     else:
-        weekdays = [weekday(d) for d in recurrence.weekdays] or None
+        # Days of the week go with weekly rules only, as in the stored rule (rule_text).
+        weekly = recurrence.frequency is Frequency.WEEKLY
+        weekdays = [weekday(d) for d in recurrence.weekdays] if weekly else []
         rule = rrule(
             _RRULE_FREQ[recurrence.frequency],
             interval=recurrence.interval,
             dtstart=start,
-            byweekday=weekdays,
+            byweekday=weekdays or None,
         )
     if recurrence.until is not None:
         rule = rule.replace(until=datetime.combine(recurrence.until, time(23, 59, 59)))
@@ -477,6 +479,9 @@ def set_reminder_state(db: pw.SqliteDatabase, reminder_id: int, state: ReminderS
 
 def _advance(db: pw.SqliteDatabase, record: ReminderRecord, now: datetime, done: bool) -> None:
     """Move past the pending occurrence: to the next one, or finished."""
+    if record.due_at is None:
+        # Finished: nothing is pending (done twice must not bring back the first occurrence).
+        raise ReminderNotFoundError(f"Reminder {record.id} is finished or no longer exists.")
     conn = sqlite_connection(db)
     stamp = format_instant(now)
     done_columns = ", done_count = done_count + 1, last_done_at = ?" if done else ""
@@ -600,7 +605,7 @@ class DueItem:
 _DUE_SQL = """
 SELECT r.id, r.kind, r.alert_at, r.occurs_on, r.title, r.contact_id,
     coalesce(c.full_name, ''), c.cadence_days, c.last_interaction_at, r.date_key, r.rule,
-    r.snoozed_until
+    r.snoozed_until, r.due_at
 FROM reminder r LEFT JOIN contact c ON c.id = r.contact_id
 WHERE r.alert_at IS NOT NULL AND r.alert_at < ?
     AND (r.contact_id IS NULL OR (c.trashed_at IS NULL AND
@@ -617,11 +622,12 @@ def due_items(
     furthest past their cadence first."""
     now = now or datetime.now(UTC)
     today = now.astimezone().date()
-    horizon = local_morning(today + timedelta(days=upcoming_days + 1))
+    # The end of the last upcoming day: midnight local time at the start of the day after.
+    horizon = datetime.combine(today + timedelta(days=upcoming_days + 1), time(0, 0)).astimezone()
     items: list[DueItem] = []
     rows = sqlite_connection(db).execute(_DUE_SQL, [format_instant(horizon)])
     for (rid, kind, alert, occurs, title, contact_id, name, cadence, last, key, rule,
-         snoozed) in rows:  # fmt: skip
+         snoozed, due) in rows:  # fmt: skip
         alert_at = parse_instant(alert)
         last_at = parse_instant(last) if last else None
         alert_day = alert_at.astimezone().date()
@@ -634,8 +640,11 @@ def due_items(
         else:
             section = Section.UPCOMING
         ratio = 0.0
-        if kind == "keep_in_touch" and cadence:
-            since = last_at.astimezone().date() if last_at else alert_day
+        if kind == "keep_in_touch" and cadence and due:
+            # Days since the cadence last started (the later of the last interaction and the
+            # last "done", else the day the person was added: the due day less the cadence),
+            # over the cadence; a snooze does not change how far someone has drifted.
+            since = parse_instant(due).astimezone().date() - timedelta(days=cadence)
             ratio = (today - since).days / cadence
         items.append(
             DueItem(

@@ -52,7 +52,12 @@ class ContactDetail(QTextBrowser):
         elif url.scheme() in ("mailto", "tel", "http", "https"):
             QDesktopServices.openUrl(url)
 
-    def show_contact(self, record: ContactRecord, ledger: Balance | None = None) -> None:
+    def show_contact(
+        self,
+        record: ContactRecord,
+        ledger: Balance | None = None,
+        reminders: list[tuple[str, str]] | None = None,
+    ) -> None:
         document = self.document()
         avatar = avatar_image(record.name, record.data.photo, 72, self.devicePixelRatioF())
         document.addResource(
@@ -66,6 +71,7 @@ class ContactDetail(QTextBrowser):
                 self.palette().color(QPalette.ColorRole.AlternateBase).name(),
                 ledger,
                 self.today,
+                reminders,
             )
         )
 
@@ -132,8 +138,10 @@ def render_contact(
     chip: str,
     ledger: Balance | None = None,
     today: date | None = None,
+    reminders: list[tuple[str, str]] | None = None,
 ) -> str:
-    """The profile as HTML; every piece of user text is escaped."""
+    """The profile as HTML; every piece of user text is escaped. ``reminders``: (what,
+    when) of the person's pending reminders."""
     data = record.data
     work = " · ".join(_e(p) for p in (data.job_title, data.organization, data.team) if p)
     sub = [p for p in (_e(data.pronouns), work) if p]
@@ -161,6 +169,12 @@ def render_contact(
     parts = [head]
     if ledger is not None:
         parts.append(_section("Together", render_together(ledger, today or date.today()), muted))
+    if reminders:
+        lines = [
+            f"{_e(what)} <span style='color:{muted};'>· {_e(when)}</span>"
+            for what, when in reminders
+        ]
+        parts.append(_section("Reminders", "<br>".join(lines), muted))
     parts.append(_section("Knows about", _chips(data.topics, chip), muted))
     parts.append(_section("Wants", _multiline(data.ambitions), muted))
     parts.append(_section("Tags", _chips(data.tags, chip), muted))

@@ -17,6 +17,7 @@ class ContactHistory(QWidget):
     """The Timeline narrowed to one person; the same lazy list as the Timeline view."""
 
     logRequested = Signal(int)  # noqa: N815 (a contact id)
+    remindRequested = Signal(int)  # noqa: N815 (a contact id)
     editRequested = Signal(int)  # noqa: N815 (an interaction id)
     deleteRequested = Signal()  # noqa: N815
 
@@ -36,6 +37,12 @@ class ContactHistory(QWidget):
         header.setContentsMargins(4, 6, 0, 2)
         header.addWidget(self.title)
         header.addStretch(1)
+        self.remind_button = QPushButton("Remind me…")
+        self.remind_button.setToolTip("Set a reminder about this person (Ctrl+R)")
+        self.remind_button.clicked.connect(
+            lambda: self._contact_id is not None and self.remindRequested.emit(self._contact_id)
+        )
+        header.addWidget(self.remind_button)
         header.addWidget(self.log_button)
         self.list = TimelineList(db, TimelineQuery(contact_id=NOBODY), first_page=60)
         self.list.setObjectName("contactHistory")

@@ -45,6 +45,8 @@ from ally_desktop.ui.contacts.commands import ChangeSet, ContactEditing
 from ally_desktop.ui.contacts.detail import ContactDetail
 from ally_desktop.ui.contacts.history import ContactHistory
 from ally_desktop.ui.contacts.model import COLUMNS, REST_FALLBACK_MS, ContactTableModel
+from ally_desktop.ui.reminders.commands import ReminderChange
+from ally_desktop.ui.reminders.summary import pending_reminders
 from ally_desktop.ui.selection import select_rows, selected_count, selected_row_runs
 from ally_desktop.ui.timeline.commands import InteractionChange, InteractionEditing
 from ally_desktop.ui.welcome import WelcomePage
@@ -70,6 +72,7 @@ class ContactsPage(QWidget):
     demoRequested = Signal()  # noqa: N815
     ready = Signal()  # the whole list and the filters' choices are loaded
     logRequested = Signal(list)  # noqa: N815 (contact ids to log an interaction with)
+    remindRequested = Signal(int)  # noqa: N815 (a contact id)
     interactionEditRequested = Signal(int)  # noqa: N815
 
     def __init__(
@@ -87,6 +90,7 @@ class ContactsPage(QWidget):
         self._build()
         editing.changes.changed.connect(self._on_changed)
         editing.changes.interactionsChanged.connect(self._on_interactions_changed)
+        editing.changes.remindersChanged.connect(self._on_reminders_changed)
         self._update_empty_state()
         # The rest of the list and the filters' choices come once the window has painted.
         self._painted = False
@@ -184,6 +188,7 @@ class ContactsPage(QWidget):
         self.detail.contactLinkActivated.connect(self.show_contact)
         self.history = ContactHistory(self._db)
         self.history.logRequested.connect(lambda cid: self.logRequested.emit([cid]))
+        self.history.remindRequested.connect(self.remindRequested)
         self.history.editRequested.connect(self.interactionEditRequested)
         self.history.deleteRequested.connect(self._delete_history_selection)
         self.history.hide()
@@ -373,7 +378,9 @@ class ContactsPage(QWidget):
             contact_id = self.selected_ids()[0]
             try:
                 self.detail.show_contact(
-                    load_contact(self._db, contact_id), balance(self._db, contact_id)
+                    load_contact(self._db, contact_id),
+                    balance(self._db, contact_id),
+                    pending_reminders(self._db, contact_id),
                 )
                 shown = contact_id
             except ContactNotFoundError:
@@ -397,6 +404,10 @@ class ContactsPage(QWidget):
             self._show_selected()
         elif shown is not None:
             self.history.refresh()  # a participant's name may read differently
+
+    def _on_reminders_changed(self, change: ReminderChange) -> None:
+        if self.history.contact_id is not None and self.history.contact_id in change.people:
+            self._show_selected()
 
     def _visible_rows(self) -> tuple[int, int]:
         viewport = self.table.viewport()

@@ -1,0 +1,41 @@
+"""A person's pending reminders in a few words, for their profile."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import peewee as pw
+
+
+def pending_reminders(db: pw.SqliteDatabase, contact_id: int) -> list[tuple[str, str]]:
+    """(what, when) of each reminder about this person that is still to come."""
+    from ally_desktop.core.reminders import contact_reminders  # loads dateutil: on use
+
+    today = date.today()
+    lines = []
+    for record in contact_reminders(db, contact_id):
+        alert = record.alert_at
+        if alert is None:
+            continue
+        what = record.title or {"keep_in_touch": "Keep in touch", "date": "Date"}.get(
+            record.kind, "Reminder"
+        )
+        if record.kind == "date" and record.date_key:
+            kind = record.date_key.split(":", 1)[0]
+            what = {"birthday": "Birthday", "anniversary": "Work anniversary"}.get(kind, what)
+        local = alert.astimezone()
+        days = (local.date() - today).days
+        if days < 0:
+            when = f"{-days} day{'s' if days < -1 else ''} overdue"
+        elif days == 0:
+            when = f"today {local:%H:%M}"
+        elif days == 1:
+            when = f"tomorrow {local:%H:%M}"
+        else:
+            when = f"{local:%a} {local.day} {local:%B}"
+            if local.year != today.year:
+                when += f" {local.year}"
+        if record.snoozed_until is not None:
+            when = f"snoozed until {when}"
+        lines.append((what, when))
+    return lines
