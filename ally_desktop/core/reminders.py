@@ -150,6 +150,10 @@ class ReminderRecord:
     snoozed_until: datetime | None
     done_count: int
     created_at: str
+    # Bookkeeping kept so a deleted reminder comes back exactly (not announced again).
+    touched_at: str | None = None
+    last_done_at: str | None = None
+    notified_at: str | None = None
 
     @property
     def alert_at(self) -> datetime | None:
@@ -348,13 +352,14 @@ def update_reminder(db: pw.SqliteDatabase, reminder_id: int, data: ReminderData)
 
 _RECORD_SQL = (
     "SELECT id, kind, contact_id, title, note, starts_on, at_time, time_zone, rule, date_key,"
-    " advance_days, occurs_on, due_at, snoozed_until, done_count, created_at FROM reminder"
+    " advance_days, occurs_on, due_at, snoozed_until, done_count, created_at, touched_at,"
+    " last_done_at, notified_at FROM reminder"
 )
 
 
 def _record(row: tuple[Any, ...]) -> ReminderRecord:
     (rid, kind, contact_id, title, note, starts, at, zone, rule, key, advance, occurs, due,
-     snoozed, done, created) = row  # fmt: skip
+     snoozed, done, created, touched, last_done, notified) = row  # fmt: skip
     return ReminderRecord(
         rid,
         kind,
@@ -372,6 +377,9 @@ def _record(row: tuple[Any, ...]) -> ReminderRecord:
         parse_instant(snoozed) if snoozed else None,
         done,
         created,
+        touched,
+        last_done,
+        notified,
     )
 
 
@@ -421,6 +429,9 @@ def restore_reminder(db: pw.SqliteDatabase, record: ReminderRecord) -> None:
         "due_at": format_instant(record.due_at) if record.due_at else None,
         "snoozed_until": format_instant(record.snoozed_until) if record.snoozed_until else None,
         "done_count": record.done_count,
+        "touched_at": record.touched_at,
+        "last_done_at": record.last_done_at,
+        "notified_at": record.notified_at,
         "created_at": record.created_at,
         "updated_at": _now_text(),
     }
@@ -502,12 +513,19 @@ def _advance(db: pw.SqliteDatabase, record: ReminderRecord, now: datetime, done:
     if record.kind == "date":
         month_day = (record.date_key or "").split(":")[1]
         month, day = int(month_day[:2]), int(month_day[3:5])
-        after = (record.occurs_on or now.astimezone().date()) + timedelta(days=1)
+        # Past the pending occurrence, and past today: a date left pending for a year
+        # is not followed by another one already gone.
+        today = now.astimezone().date()
+        after = max(record.occurs_on or today, today) + timedelta(days=1)
         occurs = next_yearly(month, day, after.isoformat())
         due = format_instant(due_instant(date.fromisoformat(occurs), None, "", record.advance_days))
     else:
         data = record.data()
-        occurs, due = _schedule(data, after=record.occurs_on)
+        # Missed occurrences are not owed one by one: the next is the first after today
+        # (or after the pending one, when it is done early).
+        today = now.astimezone().date()
+        pending = record.occurs_on or today
+        occurs, due = _schedule(data, after=max(pending, today))
     conn.execute(
         f"UPDATE reminder SET occurs_on = ?, due_at = ?, snoozed_until = NULL,"
         f" notified_at = NULL, updated_at = ?{done_columns} WHERE id = ?",

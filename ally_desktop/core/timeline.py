@@ -242,10 +242,23 @@ def _reindex(conn: Any, ids: Sequence[int]) -> None:
 
 
 def _write_participants(conn: Any, interaction_id: int, participants: Sequence[int]) -> None:
-    conn.execute("DELETE FROM interaction_participant WHERE interaction_id = ?", [interaction_id])
+    """Remove who left and add who joined; people who stay are not touched, so their last
+    interaction (and what hangs on it: keep-in-touch reminders) never moves back and forth."""
+    current = {
+        cid
+        for (cid,) in conn.execute(
+            "SELECT contact_id FROM interaction_participant WHERE interaction_id = ?",
+            [interaction_id],
+        )
+    }
+    wanted = set(participants)
+    conn.executemany(
+        "DELETE FROM interaction_participant WHERE interaction_id = ? AND contact_id = ?",
+        [(interaction_id, cid) for cid in current - wanted],
+    )
     conn.executemany(
         "INSERT INTO interaction_participant (interaction_id, contact_id) VALUES (?, ?)",
-        [(interaction_id, cid) for cid in participants],
+        [(interaction_id, cid) for cid in participants if cid not in current],
     )
 
 

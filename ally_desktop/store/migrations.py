@@ -343,7 +343,8 @@ END;
 
 -- Contact happened: the keep-in-touch reminder moves, and a snooze is no longer needed.
 CREATE TRIGGER contact_touched AFTER UPDATE OF last_interaction_at ON contact
-WHEN NEW.cadence_days IS NOT NULL BEGIN
+WHEN NEW.cadence_days IS NOT NULL
+    AND NEW.last_interaction_at IS NOT OLD.last_interaction_at BEGIN
     UPDATE reminder SET
         due_at = ally_cadence_due(
             NEW.last_interaction_at, touched_at, NEW.created_at, NEW.cadence_days),
