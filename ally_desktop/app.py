@@ -62,8 +62,14 @@ def setup_logging(paths: DataPaths) -> None:
     root.setLevel(logging.INFO)
 
 
-def run(data_dir: Path, on_window: Callable[[object], None] | None = None) -> int:
-    """Start the GUI on ``data_dir``; returns the exit code when the window closes."""
+def run(
+    data_dir: Path,
+    on_window: Callable[[object], None] | None = None,
+    *,
+    minimized: bool = False,
+) -> int:
+    """Start the GUI on ``data_dir``; returns the exit code when Ally quits. ``minimized``:
+    started at login, Ally opens in the tray without showing its window."""
     # The log file lives in the data directory: these two stages are logged once it exists.
     started = time.perf_counter()
     paths = ensure_data_dir(data_dir)
@@ -117,7 +123,15 @@ def run(data_dir: Path, on_window: Callable[[object], None] | None = None) -> in
 
         window = MainWindow(db, UiSettings(paths.settings))
         server.activationRequested.connect(lambda: _bring_forward(window))
-        window.show()
+
+    with stage("notifications"):
+        from ally_desktop.ui.notifications import Notifications
+
+        notifications = Notifications(db, window)
+        # Started at login: straight to the tray (where there is one).
+        if not (minimized and notifications.tray is not None):
+            window.show()
+        notifications.start()
         if on_window is not None:
             on_window(window)
 

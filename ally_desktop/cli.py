@@ -34,6 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
         description=f"{APP_NAME}: build and keep work allies. Without a command, opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--minimized",
+        action="store_true",
+        help="open in the system tray without showing the window (as when started at login)",
+    )
     _add_data_dir(parser, None)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -232,7 +237,7 @@ def cmd_log(args: argparse.Namespace) -> int:
 def run_gui(args: argparse.Namespace) -> int:
     from ally_desktop.app import run
 
-    return run(data_dir=_paths(args))
+    return run(data_dir=_paths(args), minimized=args.minimized)
 
 
 COMMANDS = {

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QStackedWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -85,13 +86,24 @@ class MainWindow(QMainWindow):
         self.navigation.currentRowChanged.connect(self._show_view)
         self.navigation.setCurrentRow(0)
 
+        from ally_desktop.ui.notice_bar import NoticeBar
+
+        self.notice = NoticeBar()
+        main = QWidget()
+        main_layout = QVBoxLayout(main)
+        main_layout.setContentsMargins(0, 0, 0, 0)
+        main_layout.setSpacing(0)
+        main_layout.addWidget(self.notice)
+        main_layout.addWidget(self.views, 1)
         body = QWidget()
         layout = QHBoxLayout(body)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.navigation)
-        layout.addWidget(self.views, 1)
+        layout.addWidget(main, 1)
         self.setCentralWidget(body)
+        self._tray: object | None = None  # the tray, when Ally lives there
+        self._quitting = False
         self._build_actions()
         self.resize(1200, 760)
         self._restore_layout()
@@ -263,7 +275,9 @@ class MainWindow(QMainWindow):
             "user-trash",
             "People and interactions you deleted, to restore or delete for good",
         )
-        self.quit_action = self._action("&Quit", self.close, "Ctrl+Q", "application-exit")
+        self.quit_action = self._action("&Quit", self.quit, "Ctrl+Q", "application-exit")
+        self.preferences_action = self._action("&Preferences…", self.show_preferences)
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.undo_action.setIcon(QIcon.fromTheme("edit-undo"))
@@ -310,6 +324,8 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         for action in (self.edit_action, self.delete_action, self.find_action):
             edit_menu.addAction(action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.preferences_action)
         view_menu = self.menuBar().addMenu("&View")
         for row in range(self.navigation.count()):
             item = self.navigation.item(row)
@@ -541,6 +557,60 @@ class MainWindow(QMainWindow):
         self._settings.set_state(_HEADER_KEY, self.contacts.table.horizontalHeader().saveState())
         self._settings.sync()
 
+    # --- living in the tray ---------------------------------------------------------
+    def attach_tray(self, tray: object) -> None:
+        """Closing the window now keeps Ally running in the tray (unless turned off)."""
+        from PySide6.QtWidgets import QApplication
+
+        self._tray = tray
+        QApplication.setQuitOnLastWindowClosed(False)
+
+    def explain_no_tray(self) -> None:
+        """Said once: there is no tray, so notifications show in the window."""
+        if not self._settings.flag("no_tray_explained", False):
+            self._settings.set_flag("no_tray_explained", True)
+            self.notice.show_notice(
+                "No system tray on this desktop",
+                "Ally shows reminders here, in its window, while it is open.",
+            )
+
+    def bring_forward(self) -> None:
+        self.setWindowState(
+            (self.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive
+        )
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def quit(self) -> None:
+        """Quit for real, tray or not."""
+        from PySide6.QtWidgets import QApplication
+
+        self._quitting = True
+        self.close()
+        QApplication.quit()
+
+    def show_preferences(self) -> None:
+        from ally_desktop.ui.preferences import PreferencesDialog
+
+        dialog = PreferencesDialog(self._settings, tray=self._tray is not None, parent=self)
+        dialog.open()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_layout()
+        keep = self._settings.flag("keep_in_tray", True)
+        if self._tray is not None and keep and not self._quitting:
+            event.ignore()
+            self.hide()
+            if not self._settings.flag("tray_explained", False):
+                self._settings.set_flag("tray_explained", True)
+                from ally_desktop.ui.tray import AllyTray
+
+                if isinstance(self._tray, AllyTray):
+                    self._tray.icon.showMessage(
+                        f"{APP_NAME} keeps running",
+                        "Ally stays in the tray to remind you. Quit from its menu; turn this"
+                        " off in Preferences.",
+                    )
+            return
         super().closeEvent(event)

@@ -18,7 +18,16 @@ Launch = Callable[..., RunningAlly]
 Ally = Callable[..., CompletedProcess[str]]
 
 # The stages app.py names, in order.
-STAGES = ["directories", "logging", "application", "crash hook", "instance", "database", "window"]
+STAGES = [
+    "directories",
+    "logging",
+    "application",
+    "crash hook",
+    "instance",
+    "database",
+    "window",
+    "notifications",
+]
 
 
 def stages_done(log: str) -> list[str]:

@@ -195,7 +195,7 @@ class RemindersPage(QWidget):
             parts.append(f"{counts[Section.SNOOZED]:,} snoozed")
         self.summary.setText(" · ".join(parts))
         self.stack.setCurrentIndex(0 if self.model.rowCount() else 1)
-        self._update_buttons()
+        self._selection_changed()  # a reload clears the selection without a signal
 
     # --- selection -----------------------------------------------------------------------
     def selected_id(self) -> int | None:

@@ -1,0 +1,55 @@
+"""A bar across the top of the window for notifications, where there is no system tray."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+
+
+class NoticeBar(QFrame):
+    """One notice at a time: a title, a line of detail, a button to act, × to close."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("noticeBar")
+        self.setStyleSheet(
+            "QFrame#noticeBar { background: #fff4e5; border-bottom: 1px solid #f0c36d; }"
+            " QFrame#noticeBar QLabel { color: #3e2723; }"
+        )
+        self.title = QLabel()
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.body = QLabel()
+        self.body.setWordWrap(True)
+        self.action = QPushButton("Show")
+        self.action.clicked.connect(self._act)
+        close = QToolButton()
+        close.setText("×")
+        close.setAutoRaise(True)
+        close.setToolTip("Close this notice")
+        close.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 6, 6, 6)
+        layout.addWidget(self.title)
+        layout.addWidget(self.body, 1)
+        layout.addWidget(self.action)
+        layout.addWidget(close)
+        self._on_act: Callable[[], None] | None = None
+        self.hide()
+
+    def show_notice(
+        self, title: str, body: str, on_act: Callable[[], None] | None = None, action: str = "Show"
+    ) -> None:
+        self.title.setText(title)
+        self.body.setText(body.replace("\n", " · "))
+        self._on_act = on_act
+        self.action.setText(action)
+        self.action.setVisible(on_act is not None)
+        self.show()
+
+    def _act(self) -> None:
+        self.hide()
+        if self._on_act is not None:
+            self._on_act()

@@ -1,0 +1,81 @@
+"""Wiring the reminder scheduler to the tray, or to the window's notice bar without one."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import date, datetime
+
+import peewee as pw
+from PySide6.QtCore import QObject
+
+from ally_desktop.core.reminders import DueItem
+from ally_desktop.ui.main_window import CONTACTS_VIEW, REMINDERS_VIEW, MainWindow
+from ally_desktop.ui.scheduler import ReminderScheduler
+from ally_desktop.ui.tray import AllyTray, notification_text, tray_available
+
+log = logging.getLogger(__name__)
+
+
+class Notifications(QObject):
+    """The scheduler, and where its notifications go."""
+
+    def __init__(
+        self, db: pw.SqliteDatabase, window: MainWindow, *, use_tray: bool | None = None
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self.scheduler = ReminderScheduler(db, window.changes, parent=self)
+        self.scheduler.due.connect(self._notify)
+        self.tray: AllyTray | None = None
+        if tray_available() if use_tray is None else use_tray:
+            tray = AllyTray(db, self)
+            tray.openRequested.connect(window.bring_forward)
+            tray.logRequested.connect(self._log)
+            tray.remindersRequested.connect(self._show_reminders)
+            tray.personRequested.connect(self._show_person)
+            tray.pauseRequested.connect(self._pause)
+            tray.quitRequested.connect(window.quit)
+            self.scheduler.changed.connect(tray.refresh)
+            tray.show()
+            tray.refresh()
+            self.tray = tray
+            window.attach_tray(tray)
+        else:
+            log.info("no system tray: notifications show inside the window")
+            window.explain_no_tray()
+
+    def start(self) -> None:
+        self.scheduler.start()
+
+    def _notify(self, items: Sequence[DueItem]) -> None:
+        if self.tray is not None:
+            self.tray.notify(items)
+            self.tray.refresh()
+            return
+        title, body = notification_text(items, date.today())
+        people = {i.contact_id for i in items if i.contact_id is not None}
+        if len(items) == 1 and people:
+            person = people.pop()
+            self._window.notice.show_notice(title, body, lambda: self._show_person(person))
+        else:
+            self._window.notice.show_notice(title, body, self._show_reminders)
+
+    def _show_person(self, contact_id: int) -> None:
+        self._window.bring_forward()
+        self._window.navigation.setCurrentRow(CONTACTS_VIEW)
+        self._window.show_person(contact_id)
+
+    def _show_reminders(self) -> None:
+        self._window.bring_forward()
+        self._window.navigation.setCurrentRow(REMINDERS_VIEW)
+
+    def _log(self) -> None:
+        self._window.bring_forward()
+        self._window.log_interaction([])
+
+    def _pause(self, until: datetime | None) -> None:
+        self.scheduler.pause(until)
+        if self.tray is not None:
+            self.tray.paused_until = until
+            self.tray.refresh()

@@ -1,0 +1,116 @@
+"""When to raise a notification: one timer armed for the next due moment, never polling.
+
+The timer is armed for the next ``alert_at`` (one indexed read) and re-armed after every
+change to reminders, interactions or contacts. Two things can make an armed timer wrong:
+the machine sleeping (Qt's timers count awake time) and the wall clock being changed.
+A watchdog compares the wall clock with the monotonic clock once a minute and re-arms
+when they drifted apart. At start-up everything that fell due while Ally was closed is
+announced once, as one group, because each reminder remembers when it was announced.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import peewee as pw
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from ally_desktop.ui.contacts.commands import ContactChanges
+
+log = logging.getLogger(__name__)
+
+MAX_WAIT_MS = 60 * 60 * 1000  # re-check at least hourly (a QTimer holds at most ~24 days)
+WATCHDOG_MS = 60 * 1000
+CLOCK_JUMP_S = 5.0
+
+
+class ReminderScheduler(QObject):
+    """Emits ``due`` with the reminders to announce, each once, when they fall due."""
+
+    due = Signal(list)  # list[DueItem]
+    changed = Signal()  # something changed: counts and menus may be stale
+
+    def __init__(
+        self,
+        db: pw.SqliteDatabase,
+        changes: ContactChanges,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self.paused_until: datetime | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.check)
+        self._rearm = QTimer(self)  # many changes in one go re-arm once
+        self._rearm.setSingleShot(True)
+        self._rearm.setInterval(0)
+        self._rearm.timeout.connect(self._after_change)
+        self._watchdog = QTimer(self)
+        self._watchdog.setInterval(WATCHDOG_MS)
+        self._watchdog.timeout.connect(self._watch_clock)
+        self._offset = time.time() - time.monotonic()
+        for signal in (
+            changes.changed,
+            changes.interactionsChanged,
+            changes.remindersChanged,
+        ):
+            signal.connect(self._rearm.start)
+
+    def start(self) -> None:
+        """Announce what fell due while closed, then wait for the next moment."""
+        self._watchdog.start()
+        self.check()
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self._watchdog.stop()
+
+    def next_wait_ms(self) -> int | None:
+        """How long the timer waits now (None: not armed); for tests and the log."""
+        return self._timer.remainingTime() if self._timer.isActive() else None
+
+    def pause(self, until: datetime | None) -> None:
+        """No notifications until ``until`` (None: resume now)."""
+        self.paused_until = until
+        self.check()
+
+    def check(self) -> None:
+        """Announce what is due (unless paused), then arm for the next moment."""
+        from ally_desktop.core.reminders import mark_announced, next_alert, to_announce
+
+        now = self._clock()
+        paused = self.paused_until is not None and now < self.paused_until
+        if not paused:
+            self.paused_until = None
+            items = to_announce(self._db, now)
+            if items:
+                mark_announced(self._db, [item.id for item in items], now)
+                log.info("announcing %d reminder(s)", len(items))
+                self.due.emit(items)
+        upcoming = next_alert(self._db, now)
+        moments = [m for m in (upcoming, self.paused_until if paused else None) if m]
+        if not moments:
+            self._timer.stop()
+            return
+        wait = (min(moments) - now).total_seconds() * 1000
+        self._timer.start(int(min(max(wait, 0) + 50, MAX_WAIT_MS)))
+
+    def _after_change(self) -> None:
+        self.changed.emit()
+        self.check()
+
+    def _watch_clock(self) -> None:
+        offset = time.time() - time.monotonic()
+        if abs(offset - self._offset) > CLOCK_JUMP_S:
+            log.info(
+                "the clock jumped by %.0f s (sleep or a change): re-arming", offset - self._offset
+            )
+            self._offset = offset
+            self.check()

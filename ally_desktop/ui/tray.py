@@ -1,0 +1,221 @@
+"""Ally in the system tray, and notifications, with or without a tray.
+
+Where the desktop has a tray, Ally keeps an icon there (with the number of due reminders
+drawn on it), a menu (open, log, the next few due items, pause, quit) and raises
+notifications through it; on desktops with a StatusNotifier host Qt turns those into
+``org.freedesktop.Notifications`` calls. Where there is no tray, Ally says so once and
+shows notifications as a bar inside its window instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from functools import partial
+
+import peewee as pw
+from PySide6.QtCore import QObject, QRect, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
+
+from ally_desktop import APP_NAME
+from ally_desktop.core.reminders import DueItem
+from ally_desktop.store.schedule import local_morning
+
+NEXT_ITEMS = 5
+MESSAGE_MS = 10_000
+
+
+def _what(item: DueItem) -> str:
+    if item.title:
+        return item.title
+    if item.kind == "keep_in_touch":
+        return "Keep in touch"
+    if item.kind == "date" and item.date_key:
+        kind = item.date_key.split(":", 1)[0]
+        return {"birthday": "Birthday", "anniversary": "Work anniversary"}.get(kind, "Date")
+    return "Reminder"
+
+
+def notification_text(items: Sequence[DueItem], today: date) -> tuple[str, str]:
+    """(title, body) of one notification for reminders falling due together."""
+    if len(items) == 1:
+        item = items[0]
+        who = f"{item.contact_name}: " if item.contact_name else ""
+        return f"{who}{_what(item)}", item.why(today).capitalize()
+    lines = [
+        f"• {item.contact_name + ' — ' if item.contact_name else ''}{_what(item)}"
+        for item in items[:3]
+    ]
+    if len(items) > 3:
+        lines.append(f"and {len(items) - 3:,} more")
+    return f"{len(items):,} reminders are due", "\n".join(lines)
+
+
+def badge_icon(base: QIcon, count: int, size: int = 64) -> QIcon:
+    """The icon with the count of due reminders drawn in a red disc (empty: as it is)."""
+    if count <= 0:
+        return base
+    pixmap = base.pixmap(size, size)
+    if pixmap.isNull():
+        pixmap = QPixmap(size, size)
+        pixmap.fill(QColor("#1565c0"))
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    disc = QRect(size // 2 - 2, 0, size // 2 + 2, size // 2 + 2)
+    painter.setBrush(QColor("#c62828"))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(disc)
+    font = QFont()
+    font.setBold(True)
+    font.setPixelSize(int(disc.height() * (0.62 if count < 10 else 0.5)))
+    painter.setFont(font)
+    painter.setPen(QColor("white"))
+    painter.drawText(disc, Qt.AlignmentFlag.AlignCenter, str(count) if count < 100 else "99+")
+    painter.end()
+    return QIcon(pixmap)
+
+
+def app_icon() -> QIcon:
+    """The application's icon (the theme's, else a plain mark drawn here)."""
+    icon = QIcon.fromTheme("ally", QIcon.fromTheme("x-office-address-book"))
+    if icon.isNull():
+        pixmap = QPixmap(64, 64)
+        pixmap.fill(QColor(0, 0, 0, 0))
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(QColor("#1565c0"))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawRoundedRect(4, 4, 56, 56, 14, 14)
+        font = QFont()
+        font.setBold(True)
+        font.setPixelSize(36)
+        painter.setFont(font)
+        painter.setPen(QColor("white"))
+        painter.drawText(QRect(4, 4, 56, 56), Qt.AlignmentFlag.AlignCenter, "A")
+        painter.end()
+        icon = QIcon(pixmap)
+    return icon
+
+
+class AllyTray(QObject):
+    """The tray icon and its menu; ``notify`` raises a notification through it."""
+
+    openRequested = Signal()  # noqa: N815
+    logRequested = Signal()  # noqa: N815
+    remindersRequested = Signal()  # noqa: N815
+    personRequested = Signal(int)  # noqa: N815
+    pauseRequested = Signal(object)  # noqa: N815 (an aware datetime, or None to resume)
+    quitRequested = Signal()  # noqa: N815
+
+    def __init__(self, db: pw.SqliteDatabase, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._base_icon = app_icon()
+        self.icon = QSystemTrayIcon(self._base_icon, self)
+        self.icon.setToolTip(APP_NAME)
+        self.menu = QMenu()
+        self.menu.aboutToShow.connect(self.refresh_menu)
+        self.icon.setContextMenu(self.menu)
+        self.icon.activated.connect(self._activated)
+        self.icon.messageClicked.connect(self._message_clicked)
+        self._clicked_person: int | None = None
+        self.paused_until: datetime | None = None
+        self.refresh_menu()
+
+    def show(self) -> None:
+        self.icon.show()
+
+    def hide(self) -> None:
+        self.icon.hide()
+
+    # --- count and menu ---------------------------------------------------------------
+    def refresh(self) -> None:
+        """Count and tooltip, after any change."""
+        from ally_desktop.core.due import Window, due_count
+
+        count = due_count(self._db, Window.at())
+        self.icon.setIcon(badge_icon(self._base_icon, count))
+        tip = f"{APP_NAME}: {count:,} due" if count else f"{APP_NAME}: nothing due"
+        if self.paused_until is not None:
+            tip += f"\nNotifications paused until {self.paused_until.astimezone():%H:%M}"
+        self.icon.setToolTip(tip)
+
+    def refresh_menu(self) -> None:
+        from ally_desktop.core.reminders import due_items
+
+        self.menu.clear()
+        self._add(self.menu, f"Open {APP_NAME}", self.openRequested.emit)
+        self._add(self.menu, "Log interaction…", self.logRequested.emit)
+        self.menu.addSeparator()
+        items = [i for i in due_items(self._db, upcoming_days=0) if i.alert_at <= _now()]
+        if items:
+            for item in items[:NEXT_ITEMS]:
+                who = f"{item.contact_name} — " if item.contact_name else ""
+                target = (
+                    partial(self.personRequested.emit, item.contact_id)
+                    if item.contact_id is not None
+                    else self.remindersRequested.emit
+                )
+                self._add(self.menu, f"{who}{_what(item)}", target)
+            if len(items) > NEXT_ITEMS:
+                self._add(
+                    self.menu,
+                    f"All {len(items):,} due reminders…",
+                    self.remindersRequested.emit,
+                )
+        else:
+            nothing = self.menu.addAction("Nothing due")
+            nothing.setEnabled(False)
+        self.menu.addSeparator()
+        if self.paused_until is not None:
+            self._add(self.menu, "Resume notifications", lambda: self.pauseRequested.emit(None))
+        else:
+            hour = _now() + timedelta(hours=1)
+            tomorrow = local_morning(_now().astimezone().date() + timedelta(days=1))
+            self._add(
+                self.menu,
+                "Pause notifications for 1 hour",
+                lambda: self.pauseRequested.emit(hour),
+            )
+            self._add(
+                self.menu,
+                "Pause notifications until tomorrow",
+                lambda: self.pauseRequested.emit(tomorrow.astimezone(UTC)),
+            )
+        self.menu.addSeparator()
+        self._add(self.menu, f"Quit {APP_NAME}", self.quitRequested.emit)
+
+    @staticmethod
+    def _add(menu: QMenu, text: str, slot: object) -> QAction:
+        action = menu.addAction(text)
+        action.triggered.connect(slot)
+        return action
+
+    # --- notifications ----------------------------------------------------------------
+    def notify(self, items: Sequence[DueItem]) -> None:
+        title, body = notification_text(items, date.today())
+        people = {i.contact_id for i in items if i.contact_id is not None}
+        self._clicked_person = people.pop() if len(items) == 1 and people else None
+        self.icon.showMessage(title, body, self._base_icon, MESSAGE_MS)
+
+    def _message_clicked(self) -> None:
+        if self._clicked_person is not None:
+            self.personRequested.emit(self._clicked_person)
+        else:
+            self.remindersRequested.emit()
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (
+            QSystemTrayIcon.ActivationReason.Trigger,
+            QSystemTrayIcon.ActivationReason.DoubleClick,
+        ):
+            self.openRequested.emit()
+
+
+def tray_available() -> bool:
+    return QSystemTrayIcon.isSystemTrayAvailable() and QApplication.instance() is not None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
