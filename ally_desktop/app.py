@@ -159,7 +159,8 @@ def stop_on_signals(app: object) -> None:
     def quit_app(signum: int, _frame: object) -> None:
         log.info("signal %d: closing", signum)
         for widget in getattr(app, "topLevelWidgets", list)():
-            widget.close()
+            # The main window quits for real (closing it would only hide it in the tray).
+            getattr(widget, "quit", widget.close)()
         app.quit()
 
     signal.signal(signal.SIGTERM, quit_app)

@@ -333,11 +333,22 @@ def create_reminder(
 
 
 def update_reminder(db: pw.SqliteDatabase, reminder_id: int, data: ReminderData) -> None:
-    """Replace what a person set; the schedule starts again from the new start."""
+    """Replace what a person set. A changed schedule (start, time, repeat, notice) starts
+    again from the new start; otherwise the reminder keeps its place (a new note does not
+    bring back an occurrence already done)."""
     data = validate_reminder(db, data)
     columns = _columns(data) | {"updated_at": _now_text()}
-    assignments = ", ".join(f"{name} = ?" for name in columns)
+    schedule = ("starts_on", "at_time", "time_zone", "rule", "advance_days", "kind")
     with db.atomic():
+        current = (
+            sqlite_connection(db)
+            .execute(f"SELECT {', '.join(schedule)} FROM reminder WHERE id = ?", [reminder_id])
+            .fetchone()
+        )
+        if current is not None and tuple(current) == tuple(columns[k] for k in schedule):
+            for kept in ("occurs_on", "due_at", "snoozed_until", "notified_at"):
+                del columns[kept]
+        assignments = ", ".join(f"{name} = ?" for name in columns)
         changed = (
             sqlite_connection(db)
             .execute(
