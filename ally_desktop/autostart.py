@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import plistlib
-import shlex
+import re
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -42,7 +42,8 @@ def launch_command(data_dir: Path | None = None) -> list[str]:
 
 def desktop_entry(command: Sequence[str]) -> str:
     """An XDG autostart entry running ``command``."""
-    exec_line = " ".join(_desktop_quote(part) for part in command)
+    # The spec's quoting comes first, then the string escape of every value (\\ for \).
+    exec_line = " ".join(_desktop_quote(part) for part in command).replace("\\", "\\\\")
     return (
         "[Desktop Entry]\n"
         "Type=Application\n"
@@ -160,5 +161,39 @@ def command_of_entry(text: str) -> list[str]:
     """The command an autostart entry runs (to check what was written)."""
     for line in text.splitlines():
         if line.startswith("Exec="):
-            return shlex.split(line[len("Exec=") :].replace("%%", "%"))
+            value = re.sub(
+                r"\\(.)",
+                lambda m: {"s": " ", "n": "\n", "t": "\t", "r": "\r"}.get(m[1], m[1]),
+                line[len("Exec=") :],
+            )
+            return _split_exec(value.replace("%%", "%"))
     return []
+
+
+def _split_exec(value: str) -> list[str]:
+    """Arguments of an Exec value: spaces separate, double quotes group, and inside them a
+    backslash escapes one of " ` $ \\ (the Desktop Entry rules, not a shell's)."""
+    args: list[str] = []
+    current: list[str] = []
+    quoted = started = False
+    chars = iter(value)
+    for ch in chars:
+        if quoted:
+            if ch == "\\":
+                current.append(next(chars, ""))
+            elif ch == '"':
+                quoted = False
+            else:
+                current.append(ch)
+        elif ch == '"':
+            quoted = started = True
+        elif ch == " ":
+            if started:
+                args.append("".join(current))
+                current, started = [], False
+        else:
+            current.append(ch)
+            started = True
+    if started:
+        args.append("".join(current))
+    return args

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import peewee as pw
@@ -593,7 +594,12 @@ class MainWindow(QMainWindow):
     def show_preferences(self) -> None:
         from ally_desktop.ui.preferences import PreferencesDialog
 
-        dialog = PreferencesDialog(self._settings, tray=self._tray is not None, parent=self)
+        dialog = PreferencesDialog(
+            self._settings,
+            tray=self._tray is not None,
+            data_dir=Path(str(self._db.database)).parent,
+            parent=self,
+        )
         dialog.open()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802

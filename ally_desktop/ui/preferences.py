@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
@@ -13,9 +14,17 @@ log = logging.getLogger(__name__)
 
 
 class PreferencesDialog(QDialog):
-    def __init__(self, settings: UiSettings, *, tray: bool, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: UiSettings,
+        *,
+        tray: bool,
+        data_dir: Path | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._settings = settings
+        self._data_dir = data_dir
         self.setWindowTitle("Preferences")
         self.keep_in_tray = QCheckBox("Keep Ally running in the tray when its window is closed")
         self.keep_in_tray.setChecked(settings.flag("keep_in_tray", True))
@@ -44,7 +53,7 @@ class PreferencesDialog(QDialog):
         wanted = self.start_at_login.isChecked()
         if wanted != autostart.starts_at_login():
             try:
-                autostart.set_start_at_login(wanted)
+                autostart.set_start_at_login(wanted, autostart.launch_command(self._data_dir))
             except OSError as exc:
                 log.warning("start at login: %s", exc)
                 self.error.setText(f"Could not change starting at login: {exc}")
