@@ -1,5 +1,5 @@
 """Render the README's screenshots on demo data, offscreen: the Contacts view, and the
-Timeline next to it (``timeline.png`` beside the given file).
+Timeline and Reminders views next to it (``timeline.png``, ``reminders.png``).
 
     python docs/make_screenshot.py docs/screenshot.png
 
@@ -45,6 +45,16 @@ def render(target: Path, width: int = 1280, height: int = 800) -> None:
         timeline_target = target.with_name("timeline.png")
         window.grab().save(str(timeline_target))
         print(f"wrote {timeline_target}")
+        window.navigation.setCurrentRow(2)
+        page = window.reminders_page()
+        first = page.model.reminder_id(1)
+        if first is not None:
+            page.select(first)
+        for _ in range(5):
+            app.processEvents()
+        reminders_target = target.with_name("reminders.png")
+        window.grab().save(str(reminders_target))
+        print(f"wrote {reminders_target}")
         window.close()
         close_database(db)
     print(f"wrote {target}")
