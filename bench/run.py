@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import cli_start, memory, search, startup, timeline
+from bench import cli_start, memory, reminders, search, startup, timeline
 from bench.common import Result, error_result, scratch_root
 from bench.dataset import Dataset, ensure_dataset
 from bench.report import machine, print_notes, print_table, write_markdown
@@ -24,8 +24,9 @@ from bench.report import machine, print_notes, print_table, write_markdown
 FULL_CONTACTS = 100_000
 QUICK_CONTACTS = 10_000
 SMALL_CONTACTS = 200
-PARTS = ("cli", "startup", "memory", "search", "timeline")
+PARTS = ("cli", "startup", "memory", "search", "timeline", "reminders")
 CONTACTS_PARTS = ("startup", "memory", "search")  # on the contacts dataset
+INTERACTIONS_PARTS = ("timeline", "reminders")  # on the Timeline's dataset
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,9 @@ class Repeats:
     timeline_open: int
     timeline_memory: int
     timeline_logs: int
+    reminders_compute: int
+    reminders_open: int
+    reminders_timer: int
 
 
 FULL = Repeats(
@@ -47,6 +51,9 @@ FULL = Repeats(
     timeline_open=7,
     timeline_memory=2,
     timeline_logs=20,
+    reminders_compute=7,
+    reminders_open=5,
+    reminders_timer=200,
 )
 QUICK = Repeats(
     startup=3,
@@ -56,6 +63,9 @@ QUICK = Repeats(
     timeline_open=3,
     timeline_memory=1,
     timeline_logs=20,
+    reminders_compute=3,
+    reminders_open=2,
+    reminders_timer=200,
 )
 
 
@@ -72,7 +82,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--interactions",
         type=int,
         metavar="M",
-        help=f"interactions in the Timeline's dataset (default "
+        help=f"interactions in the Timeline's (and Reminders') dataset (default "
         f"{timeline.INTERACTIONS_PER_CONTACT} per contact: "
         f"{timeline.INTERACTIONS_PER_CONTACT * FULL_CONTACTS:,}, or "
         f"{timeline.INTERACTIONS_PER_CONTACT * QUICK_CONTACTS:,} with --quick)",
@@ -148,8 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     interactions = args.interactions or timeline.INTERACTIONS_PER_CONTACT * contacts
     parts = set(args.only or PARTS)
     mode = ("quick" if args.quick else "full") + f", {contacts:,} contacts"
-    if "timeline" in parts:
-        mode += f" ({interactions:,} interactions for the Timeline)"
+    if parts & set(INTERACTIONS_PARTS):
+        mode += f" ({interactions:,} interactions for the Timeline and Reminders)"
     if args.only:
         mode += ", only " + ", ".join(p for p in PARTS if p in parts)
     print(f"Ally benchmark ({mode})", flush=True)
@@ -157,12 +167,13 @@ def main(argv: list[str] | None = None) -> int:
     for name, value in info.items():
         print(f"  {name}: {value}")
 
-    # Only the datasets the chosen parts use are made (the Timeline's takes a minute).
+    # Only the datasets the chosen parts use are made (the Timeline's takes a minute and a
+    # half; the Reminders part reuses it).
     results: list[Result] = []
     data: dict[str, Dataset] = {}
     if parts & set(CONTACTS_PARTS):
         data["contacts"] = _prepare(contacts, None, results)
-    if "timeline" in parts:
+    if parts & set(INTERACTIONS_PARTS):
         data["timeline"] = _prepare(contacts, interactions, results)
     if "cli" in parts:
         data["small"] = ensure_dataset(SMALL_CONTACTS)
@@ -212,6 +223,28 @@ def main(argv: list[str] | None = None) -> int:
                 "Timeline: log an interaction",
                 f"< {timeline.LOG_GOAL_MS:g} ms (sync off)",
                 lambda: timeline.measure_log(data["timeline"], repeats.timeline_logs),
+            )
+        if "reminders" in parts:
+            results += _attempt(
+                "Reminders: compute everything due",
+                f"<= {reminders.COMPUTE_GOAL_RATIO:g}x",
+                lambda: reminders.measure_compute(
+                    data["timeline"], repeats.reminders_compute, scratch_dir
+                ),
+            )
+            results += _attempt(
+                "Reminders: open the view to first paint",
+                "-",
+                lambda: reminders.measure_open(
+                    data["timeline"], repeats.reminders_open, scratch_dir
+                ),
+            )
+            results += _attempt(
+                "Reminders: the timer's next moment, the tray, the scheduler",
+                f"< {reminders.NEXT_ALERT_GOAL_MS:g} ms at p95",
+                lambda: reminders.measure_timer(
+                    data["timeline"], repeats.reminders_timer, scratch_dir
+                ),
             )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

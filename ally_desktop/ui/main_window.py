@@ -620,3 +620,8 @@ class MainWindow(QMainWindow):
                     )
             return
         super().closeEvent(event)
+        if self._tray is not None and not self._quitting:
+            # Kept in the tray no more (turned off in Preferences): closing quits.
+            from PySide6.QtWidgets import QApplication
+
+            QApplication.quit()

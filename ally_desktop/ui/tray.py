@@ -42,7 +42,7 @@ def notification_text(items: Sequence[DueItem], today: date) -> tuple[str, str]:
     if len(items) == 1:
         item = items[0]
         who = f"{item.contact_name}: " if item.contact_name else ""
-        return f"{who}{_what(item)}", item.why(today).capitalize()
+        return f"{who}{_what(item)}", _body(item, today)
     lines = [
         f"• {item.contact_name + ' — ' if item.contact_name else ''}{_what(item)}"
         for item in items[:3]
@@ -50,6 +50,27 @@ def notification_text(items: Sequence[DueItem], today: date) -> tuple[str, str]:
     if len(items) > 3:
         lines.append(f"and {len(items) - 3:,} more")
     return f"{len(items):,} reminders are due", "\n".join(lines)
+
+
+def _body(item: DueItem, today: date) -> str:
+    """Why now: "Due 2 days ago · every week", "No contact for 47 days, cadence 30"."""
+    if item.kind not in ("once", "recurring"):
+        why = item.why(today)
+        return why[:1].upper() + why[1:]  # only the first letter raised: "Birthday on 12 March"
+    local = item.alert_at.astimezone()
+    days = (today - local.date()).days
+    if days == 0:
+        when = f"today at {local:%H:%M}"
+    elif days == 1:
+        when = "yesterday"
+    elif days > 1:
+        when = f"{days} days ago"
+    else:
+        when = f"on {local.day} {local:%B}"
+    body = f"Due {when}"
+    if item.recurrence is not None:
+        body += f" · {item.recurrence.describe()}"
+    return body
 
 
 def badge_icon(base: QIcon, count: int, size: int = 64) -> QIcon:
@@ -130,10 +151,15 @@ class AllyTray(QObject):
         self.icon.hide()
 
     # --- count and menu ---------------------------------------------------------------
+    def _forget_ended_pause(self) -> None:
+        if self.paused_until is not None and self.paused_until <= _now():
+            self.paused_until = None
+
     def refresh(self) -> None:
         """Count and tooltip, after any change."""
         from ally_desktop.core.due import Window, due_count
 
+        self._forget_ended_pause()
         count = due_count(self._db, Window.at())
         self.icon.setIcon(badge_icon(self._base_icon, count))
         tip = f"{APP_NAME}: {count:,} due" if count else f"{APP_NAME}: nothing due"
@@ -144,6 +170,7 @@ class AllyTray(QObject):
     def refresh_menu(self) -> None:
         from ally_desktop.core.reminders import due_items
 
+        self._forget_ended_pause()
         self.menu.clear()
         self._add(self.menu, f"Open {APP_NAME}", self.openRequested.emit)
         self._add(self.menu, "Log interaction…", self.logRequested.emit)

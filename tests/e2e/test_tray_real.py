@@ -103,7 +103,7 @@ def test_a_reminder_due_while_closed_reaches_the_desktop_once(
     assert len(calls) == 1, monitor
     strings = calls[0]
     assert "Ana Ruiz: Send the pricing deck" in strings, strings  # the summary
-    assert "One-off" in strings, strings  # the body
+    assert "Due 2 days ago" in strings, strings  # the body
     # Shown once: the reminder remembers it was announced.
     conn = __import__("sqlite3").connect(due_dir / "ally.sqlite3")
     try:

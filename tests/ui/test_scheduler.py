@@ -1,0 +1,399 @@
+"""The reminder scheduler on a real database, with a clock the tests move by hand.
+
+Reminders here carry an explicit time in UTC and the scheduler's clock is fixed at NOW
+(a day years ahead), so what is due, and how long the timer waits, does not depend on the
+hour or the zone the tests run in. Keeping in touch follows the real clock (the store
+stamps interactions and contacts with it), so that test starts its clock at the real now.
+"""
+
+from __future__ import annotations
+
+import time as real_time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import peewee as pw
+import pytest
+
+from ally_desktop.core.contacts import create_contact
+from ally_desktop.core.records import ContactData
+from ally_desktop.core.reminders import (
+    DueItem,
+    ReminderData,
+    contact_reminders,
+    create_reminder,
+    load_reminder,
+    to_announce,
+)
+from ally_desktop.core.timeline import InteractionData, create_interaction
+from ally_desktop.store.schedule import local_morning
+from ally_desktop.ui import scheduler as scheduler_module
+from ally_desktop.ui.contacts.commands import ContactChanges
+from ally_desktop.ui.main_window import MainWindow
+from ally_desktop.ui.scheduler import MAX_WAIT_MS, WATCHDOG_MS, ReminderScheduler
+
+NOW = datetime(2030, 3, 4, 12, 0, tzinfo=UTC)
+SLACK_MS = 3000  # how much real time may pass between arming the timer and reading it
+COARSE = 0.05  # Qt's coarse timers may move their deadline by up to 5% of the interval
+
+
+class Clock:
+    """The scheduler's clock: ``now`` is whatever the test sets."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(NOW)
+
+
+@pytest.fixture
+def changes() -> ContactChanges:
+    return ContactChanges()
+
+
+@pytest.fixture
+def make_scheduler(
+    db: pw.SqliteDatabase, changes: ContactChanges, clock: Clock
+) -> Iterator[Callable[..., ReminderScheduler]]:
+    made: list[ReminderScheduler] = []
+
+    def make(on: ContactChanges | None = None) -> ReminderScheduler:
+        scheduler = ReminderScheduler(db, on or changes, clock=clock)
+        made.append(scheduler)
+        return scheduler
+
+    yield make
+    for scheduler in made:
+        scheduler.stop()
+
+
+def remind(db: pw.SqliteDatabase, title: str, when: datetime, contact_id: int | None = None) -> int:
+    """A one-off reminder falling due at ``when`` (UTC, whole minutes)."""
+    return create_reminder(db, _data(title, when, contact_id))
+
+
+def _data(title: str, when: datetime, contact_id: int | None = None) -> ReminderData:
+    when = when.astimezone(UTC)
+    assert when == when.replace(second=0, microsecond=0)
+    return ReminderData(
+        title, when.date(), contact_id=contact_id, at_time=when.time(), time_zone="UTC"
+    )
+
+
+def titles(items: list[DueItem]) -> list[str]:
+    return [item.title for item in items]
+
+
+def assert_waits(scheduler: ReminderScheduler, expected_ms: int) -> None:
+    """The timer is armed for about ``expected_ms`` from when it was armed."""
+    wait = scheduler.next_wait_ms()
+    assert wait is not None, "the timer is not armed"
+    low = expected_ms * (1 - COARSE) - SLACK_MS
+    assert low <= wait <= expected_ms * (1 + COARSE), (wait, expected_ms)
+
+
+# --- start-up: what fell due while Ally was closed ---------------------------------------------
+def test_what_fell_due_while_closed_is_announced_once_as_one_group(
+    qtbot: Any, db: pw.SqliteDatabase, make_scheduler: Callable[..., ReminderScheduler]
+) -> None:
+    remind(db, "Call Ada", NOW - timedelta(days=3, hours=2))
+    remind(db, "Send the slides", NOW - timedelta(days=2))
+    remind(db, "Book the venue", NOW - timedelta(hours=20))
+    remind(db, "Renew the badge", NOW + timedelta(minutes=20))
+    scheduler = make_scheduler()
+
+    with qtbot.waitSignal(scheduler.due, timeout=1000) as blocker:
+        scheduler.start()
+    assert titles(blocker.args[0]) == ["Call Ada", "Send the slides", "Book the venue"]
+    assert to_announce(db, NOW) == []
+
+    with qtbot.assertNotEmitted(scheduler.due):
+        scheduler.check()
+        scheduler.check()
+    # Ally started again: each reminder remembers it was announced.
+    again = make_scheduler()
+    with qtbot.assertNotEmitted(scheduler.due), qtbot.assertNotEmitted(again.due):
+        again.start()
+
+
+def test_nothing_due_emits_nothing_and_nothing_ahead_leaves_the_timer_off(
+    qtbot: Any, make_scheduler: Callable[..., ReminderScheduler]
+) -> None:
+    scheduler = make_scheduler()
+    with qtbot.assertNotEmitted(scheduler.due):
+        scheduler.start()
+    assert scheduler.next_wait_ms() is None
+
+
+def test_the_timer_is_armed_for_the_next_alert(
+    db: pw.SqliteDatabase, make_scheduler: Callable[..., ReminderScheduler]
+) -> None:
+    remind(db, "Renew the badge", NOW + timedelta(minutes=20))
+    remind(db, "Later", NOW + timedelta(minutes=40))
+    scheduler = make_scheduler()
+    scheduler.start()
+    assert_waits(scheduler, 20 * 60 * 1000 + 50)
+
+
+def test_the_wait_is_capped_at_an_hour(
+    db: pw.SqliteDatabase, make_scheduler: Callable[..., ReminderScheduler]
+) -> None:
+    remind(db, "Quarterly review", NOW + timedelta(days=40))
+    scheduler = make_scheduler()
+    scheduler.start()
+    assert MAX_WAIT_MS == 60 * 60 * 1000
+    assert_waits(scheduler, MAX_WAIT_MS)
+
+
+def test_the_timer_fires_and_announces_when_the_moment_comes(
+    qtbot: Any,
+    db: pw.SqliteDatabase,
+    clock: Clock,
+    make_scheduler: Callable[..., ReminderScheduler],
+) -> None:
+    remind(db, "Stand-up", NOW + timedelta(minutes=1))
+    clock.now = NOW + timedelta(minutes=1) - timedelta(milliseconds=200)
+    scheduler = make_scheduler()
+    with qtbot.assertNotEmitted(scheduler.due):
+        scheduler.start()
+    assert_waits(scheduler, 250)
+    clock.now = NOW + timedelta(minutes=1, seconds=1)  # the moment has come
+    with qtbot.waitSignal(scheduler.due, timeout=3000) as blocker:
+        pass
+    assert titles(blocker.args[0]) == ["Stand-up"]
+    assert scheduler.next_wait_ms() is None  # nothing further ahead
+
+
+# --- changes re-arm ---------------------------------------------------------------------------
+def test_setting_editing_and_deleting_a_reminder_in_the_window_re_arms(
+    qtbot: Any,
+    window: MainWindow,
+    make_scheduler: Callable[..., ReminderScheduler],
+) -> None:
+    scheduler = make_scheduler(window.changes)
+    scheduler.start()
+    assert scheduler.next_wait_ms() is None
+
+    with qtbot.waitSignal(scheduler.changed, timeout=1000):
+        badge = window.reminders.create(_data("Renew the badge", NOW + timedelta(minutes=30)))
+    assert_waits(scheduler, 30 * 60 * 1000 + 50)
+
+    with qtbot.waitSignal(scheduler.changed, timeout=1000):
+        window.reminders.edit(badge, _data("Renew the badge", NOW + timedelta(minutes=10)))
+    assert_waits(scheduler, 10 * 60 * 1000 + 50)
+
+    with qtbot.waitSignal(scheduler.changed, timeout=1000):
+        window.reminders.delete(badge)
+    assert scheduler.next_wait_ms() is None
+
+    # One set for a moment already past is announced at once.
+    with qtbot.waitSignal(scheduler.due, timeout=1000) as blocker:
+        window.reminders.create(_data("Thank Grace", NOW - timedelta(hours=1)))
+    assert titles(blocker.args[0]) == ["Thank Grace"]
+
+    # Undo and redo re-arm too (they announce the change the same way).
+    with qtbot.waitSignal(scheduler.changed, timeout=1000):
+        window.undo_stack.undo()
+    with qtbot.waitSignal(scheduler.changed, timeout=1000):
+        window.undo_stack.undo()  # the deletion of the badge reminder is undone
+    assert_waits(scheduler, 10 * 60 * 1000 + 50)
+
+
+def test_many_changes_in_one_go_re_arm_once(
+    qtbot: Any,
+    db: pw.SqliteDatabase,
+    changes: ContactChanges,
+    make_scheduler: Callable[..., ReminderScheduler],
+) -> None:
+    scheduler = make_scheduler()
+    scheduler.start()
+    remind(db, "Renew the badge", NOW + timedelta(minutes=5))
+    seen: list[None] = []
+    scheduler.changed.connect(lambda: seen.append(None))
+    with qtbot.waitSignal(scheduler.changed, timeout=1000):
+        for _ in range(5):
+            changes.remindersChanged.emit(object())
+    qtbot.wait(20)
+    assert len(seen) == 1
+    assert_waits(scheduler, 5 * 60 * 1000 + 50)
+
+
+# --- pausing ----------------------------------------------------------------------------------
+def test_a_pause_holds_notifications_until_it_ends_then_they_come_once(
+    qtbot: Any,
+    db: pw.SqliteDatabase,
+    clock: Clock,
+    make_scheduler: Callable[..., ReminderScheduler],
+) -> None:
+    remind(db, "Call Ada", NOW - timedelta(days=1))
+    scheduler = make_scheduler()
+    until = NOW + timedelta(minutes=30)
+    with qtbot.assertNotEmitted(scheduler.due):
+        scheduler.pause(until)
+        scheduler.start()
+    assert scheduler.paused_until == until
+    assert_waits(scheduler, 30 * 60 * 1000 + 50)  # wakes up when the pause ends
+
+    remind(db, "Send the slides", NOW + timedelta(minutes=10))
+    clock.now = NOW + timedelta(minutes=25)
+    with qtbot.assertNotEmitted(scheduler.due):
+        scheduler.check()
+    assert to_announce(db, clock.now) != []  # held, not lost
+
+    clock.now = NOW + timedelta(minutes=31)
+    with qtbot.waitSignal(scheduler.due, timeout=1000) as blocker:
+        scheduler.check()
+    assert titles(blocker.args[0]) == ["Call Ada", "Send the slides"]
+    assert scheduler.paused_until is None
+    with qtbot.assertNotEmitted(scheduler.due):
+        scheduler.check()
+
+
+def test_the_timer_ends_the_pause(
+    qtbot: Any,
+    db: pw.SqliteDatabase,
+    clock: Clock,
+    make_scheduler: Callable[..., ReminderScheduler],
+) -> None:
+    remind(db, "Call Ada", NOW - timedelta(days=1))
+    scheduler = make_scheduler()
+    with qtbot.assertNotEmitted(scheduler.due):
+        scheduler.pause(NOW + timedelta(milliseconds=200))
+        scheduler.start()
+    assert_waits(scheduler, 250)
+    clock.now = NOW + timedelta(seconds=1)
+    with qtbot.waitSignal(scheduler.due, timeout=3000) as blocker:
+        pass
+    assert titles(blocker.args[0]) == ["Call Ada"]
+    assert scheduler.paused_until is None
+
+
+def test_resuming_announces_at_once(
+    qtbot: Any, db: pw.SqliteDatabase, make_scheduler: Callable[..., ReminderScheduler]
+) -> None:
+    remind(db, "Call Ada", NOW - timedelta(days=1))
+    scheduler = make_scheduler()
+    scheduler.pause(NOW + timedelta(hours=1))
+    with qtbot.waitSignal(scheduler.due, timeout=1000) as blocker:
+        scheduler.pause(None)
+    assert titles(blocker.args[0]) == ["Call Ada"]
+    assert scheduler.paused_until is None
+
+
+def test_a_change_while_paused_does_not_announce(
+    qtbot: Any,
+    db: pw.SqliteDatabase,
+    changes: ContactChanges,
+    make_scheduler: Callable[..., ReminderScheduler],
+) -> None:
+    scheduler = make_scheduler()
+    scheduler.start()
+    scheduler.pause(NOW + timedelta(hours=2))
+    remind(db, "Call Ada", NOW - timedelta(minutes=5))
+    with (
+        qtbot.assertNotEmitted(scheduler.due),
+        qtbot.waitSignal(scheduler.changed, timeout=1000),
+    ):
+        changes.remindersChanged.emit(object())
+    assert scheduler.paused_until == NOW + timedelta(hours=2)
+
+
+# --- the watchdog -----------------------------------------------------------------------------
+class FakeTime:
+    """``time`` as the scheduler module sees it: the wall clock ``jump`` seconds off."""
+
+    def __init__(self) -> None:
+        self.jump = 0.0
+
+    def time(self) -> float:
+        return real_time.time() + self.jump
+
+    def monotonic(self) -> float:
+        return real_time.monotonic()
+
+
+def test_the_watchdog_re_checks_when_the_wall_clock_jumps(
+    qtbot: Any,
+    db: pw.SqliteDatabase,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+    make_scheduler: Callable[..., ReminderScheduler],
+) -> None:
+    remind(db, "Call Ada", NOW + timedelta(hours=2))
+    remind(db, "Much later", NOW + timedelta(days=3))
+    scheduler = make_scheduler()
+    fake = FakeTime()
+    monkeypatch.setattr(scheduler_module, "time", fake)
+    scheduler.start()
+    assert scheduler._watchdog.isActive()
+    assert scheduler._watchdog.interval() == WATCHDOG_MS
+
+    # The machine slept three hours: Qt's timer did not count them.
+    clock.now = NOW + timedelta(hours=3)
+    fake.jump = 2.0  # a little drift is not a jump
+    with qtbot.assertNotEmitted(scheduler.due):
+        scheduler._watch_clock()
+
+    fake.jump = 3 * 3600.0
+    with qtbot.waitSignal(scheduler.due, timeout=1000) as blocker:
+        scheduler._watch_clock()
+    assert titles(blocker.args[0]) == ["Call Ada"]
+    assert_waits(scheduler, MAX_WAIT_MS)  # re-armed for what is next (capped)
+
+    # The new offset is the reference: no further jump, no further check.
+    remind(db, "Set after the jump", NOW + timedelta(hours=2, minutes=30))
+    with qtbot.assertNotEmitted(scheduler.due):
+        scheduler._watch_clock()
+
+    scheduler.stop()
+    assert not scheduler._watchdog.isActive()
+    assert scheduler.next_wait_ms() is None
+
+
+# --- keeping in touch -------------------------------------------------------------------------
+def test_logging_an_interaction_moves_keep_in_touch_and_it_waits_until_due_again(
+    qtbot: Any,
+    db: pw.SqliteDatabase,
+    window: MainWindow,
+    make_scheduler: Callable[..., ReminderScheduler],
+    clock: Clock,
+) -> None:
+    real_now = datetime.now(UTC)
+    clock.now = real_now
+    ada = create_contact(db, ContactData(given_name="Ada", family_name="Lovelace", cadence_days=7))
+    create_interaction(db, InteractionData("coffee", [ada], when=real_now - timedelta(days=10)))
+    (keep,) = [r.id for r in contact_reminders(db, ada) if r.kind == "keep_in_touch"]
+    scheduler = make_scheduler(window.changes)
+
+    with qtbot.waitSignal(scheduler.due, timeout=1000) as blocker:
+        scheduler.start()
+    (item,) = blocker.args[0]
+    assert (item.id, item.kind, item.contact_id) == (keep, "keep_in_touch", ada)
+
+    with (
+        qtbot.assertNotEmitted(scheduler.due),
+        qtbot.waitSignal(scheduler.changed, timeout=1000),
+    ):
+        window.interactions.log(InteractionData("call", [ada], when=real_now))
+    alert = load_reminder(db, keep).alert_at
+    today = real_now.astimezone().date()
+    assert alert == local_morning(today + timedelta(days=7)).astimezone(UTC)
+    assert scheduler.next_wait_ms() is not None
+
+    clock.now = alert - timedelta(minutes=1)
+    with qtbot.assertNotEmitted(scheduler.due):
+        scheduler.check()
+
+    clock.now = alert + timedelta(minutes=1)
+    with qtbot.waitSignal(scheduler.due, timeout=1000) as blocker:
+        scheduler.check()
+    assert [i.id for i in blocker.args[0]] == [keep]
+    with qtbot.assertNotEmitted(scheduler.due):
+        scheduler.check()
