@@ -56,11 +56,8 @@ class Window:
         )
 
 
-# Reminders of people in the trash never fall due; archived people are not nagged about.
-_VISIBLE = (
-    "(r.contact_id IS NULL OR EXISTS (SELECT 1 FROM contact c WHERE c.id = r.contact_id"
-    " AND c.trashed_at IS NULL AND (c.archived = 0 OR r.kind IN ('once', 'recurring'))))"
-)
+# Reminders of people in the trash or archived are flagged hidden by triggers (store).
+_VISIBLE = "r.hidden = 0"
 _NOT_SNOOZED = "(r.snoozed_until IS NULL OR r.snoozed_until <= :now)"
 _DRIFT = (
     "CASE WHEN r.kind = 'keep_in_touch' THEN (SELECT (julianday(:now) - julianday("
@@ -107,6 +104,16 @@ def due_count(db: pw.SqliteDatabase, window: Window) -> int:
         f" AND {_VISIBLE}"
     )
     return int(sqlite_connection(db).execute(sql, {"now": window.now}).fetchone()[0])
+
+
+def due_now(db: pw.SqliteDatabase, window: Window, limit: int) -> list[int]:
+    """The ids of what is due now, the longest waiting first (for the tray's menu)."""
+    sql = (
+        f"SELECT r.id FROM reminder r WHERE r.hidden = 0 AND r.alert_at <= :now"
+        f" AND {_NOT_SNOOZED} ORDER BY r.alert_at, r.id LIMIT :limit"
+    )
+    rows = sqlite_connection(db).execute(sql, {"now": window.now, "limit": limit})
+    return [rid for (rid,) in rows]
 
 
 @dataclass(frozen=True)

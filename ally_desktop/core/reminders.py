@@ -636,9 +636,7 @@ SELECT r.id, r.kind, r.alert_at, r.occurs_on, r.title, r.contact_id,
     coalesce(c.full_name, ''), c.cadence_days, c.last_interaction_at, r.date_key, r.rule,
     r.snoozed_until, r.due_at
 FROM reminder r LEFT JOIN contact c ON c.id = r.contact_id
-WHERE r.alert_at IS NOT NULL AND r.alert_at < ?
-    AND (r.contact_id IS NULL OR (c.trashed_at IS NULL AND
-        (c.archived = 0 OR r.kind NOT IN ('keep_in_touch', 'date'))))
+WHERE r.hidden = 0 AND r.alert_at IS NOT NULL AND r.alert_at < ? {only}
 ORDER BY r.alert_at, r.id
 """
 
@@ -653,8 +651,13 @@ def due_items(
     today = now.astimezone().date()
     # The end of the last upcoming day: midnight local time at the start of the day after.
     horizon = datetime.combine(today + timedelta(days=upcoming_days + 1), time(0, 0)).astimezone()
+    return _items(db, now, _DUE_SQL.format(only=""), [format_instant(horizon)])
+
+
+def _items(db: pw.SqliteDatabase, now: datetime, sql: str, params: list[object]) -> list[DueItem]:
+    today = now.astimezone().date()
     items: list[DueItem] = []
-    rows = sqlite_connection(db).execute(_DUE_SQL, [format_instant(horizon)])
+    rows = sqlite_connection(db).execute(sql, params)
     for (rid, kind, alert, occurs, title, contact_id, name, cadence, last, key, rule,
          snoozed, due) in rows:  # fmt: skip
         alert_at = parse_instant(alert)
@@ -709,7 +712,10 @@ def next_alert(db: pw.SqliteDatabase, now: datetime | None = None) -> datetime |
     now = now or datetime.now(UTC)
     row = (
         sqlite_connection(db)
-        .execute("SELECT min(alert_at) FROM reminder WHERE alert_at > ?", [format_instant(now)])
+        .execute(
+            "SELECT min(alert_at) FROM reminder WHERE hidden = 0 AND alert_at > ?",
+            [format_instant(now)],
+        )
         .fetchone()
     )
     return parse_instant(row[0]) if row and row[0] else None
@@ -718,17 +724,15 @@ def next_alert(db: pw.SqliteDatabase, now: datetime | None = None) -> datetime |
 def to_announce(db: pw.SqliteDatabase, now: datetime | None = None) -> list[DueItem]:
     """What is due and not yet announced for its current moment (each at most once, even
     after days closed)."""
+    # ``notified_at`` is cleared whenever the moment moves (done, snooze, a new contact),
+    # so "not announced" is one read of a small partial index, however much is overdue.
     now = now or datetime.now(UTC)
-    stamp = format_instant(now)
-    ids = {
-        rid
-        for (rid,) in sqlite_connection(db).execute(
-            "SELECT id FROM reminder WHERE alert_at IS NOT NULL AND alert_at <= ?"
-            " AND (notified_at IS NULL OR notified_at < alert_at)",
-            [stamp],
-        )
-    }
-    return [item for item in due_items(db, now, 0) if item.id in ids]
+    only = (
+        "AND r.notified_at IS NULL AND r.id IN (SELECT id FROM reminder"
+        " WHERE alert_at <= ? AND notified_at IS NULL AND hidden = 0 AND alert_at IS NOT NULL)"
+    )
+    stamp = format_instant(now)  # the subquery bounds it: the outer bound is no bound
+    return _items(db, now, _DUE_SQL.format(only=only), ["9999", stamp])
 
 
 def mark_announced(db: pw.SqliteDatabase, ids: list[int], now: datetime | None = None) -> None:

@@ -310,10 +310,13 @@ CREATE TABLE reminder (
     notified_at TEXT,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
+    hidden INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1)),
     alert_at TEXT GENERATED ALWAYS AS (coalesce(snoozed_until, due_at)) VIRTUAL,
     CHECK (kind IN ('once', 'recurring') OR contact_id IS NOT NULL)
 );
-CREATE INDEX reminder_by_alert ON reminder (alert_at) WHERE alert_at IS NOT NULL;
+CREATE INDEX reminder_by_alert ON reminder (hidden, alert_at) WHERE alert_at IS NOT NULL;
+CREATE INDEX reminder_unannounced ON reminder (alert_at)
+    WHERE alert_at IS NOT NULL AND notified_at IS NULL AND hidden = 0;
 CREATE INDEX reminder_by_contact ON reminder (contact_id);
 CREATE INDEX reminder_snoozed ON reminder (snoozed_until) WHERE snoozed_until IS NOT NULL;
 CREATE UNIQUE INDEX reminder_keep_in_touch ON reminder (contact_id) WHERE kind = 'keep_in_touch';
@@ -324,8 +327,27 @@ WHEN NEW.cadence_days IS NOT NULL BEGIN
     INSERT OR IGNORE INTO reminder (kind, contact_id, created_at, updated_at)
         VALUES ('keep_in_touch', NEW.id, ally_now(), ally_now());
     UPDATE reminder SET due_at = ally_cadence_due(
+            NEW.last_interaction_at, touched_at, NEW.created_at, NEW.cadence_days),
+        notified_at = CASE WHEN due_at IS ally_cadence_due(
             NEW.last_interaction_at, touched_at, NEW.created_at, NEW.cadence_days)
+            THEN notified_at ELSE NULL END
         WHERE kind = 'keep_in_touch' AND contact_id = NEW.id;
+END;
+
+-- Reminders of people in the trash never fall due, and archived people are not nagged
+-- about (their dates, keeping in touch); a flag kept here spares every due read a join.
+CREATE TRIGGER contact_visibility AFTER UPDATE OF trashed_at, archived ON contact BEGIN
+    UPDATE reminder SET hidden = (NEW.trashed_at IS NOT NULL
+            OR (NEW.archived = 1 AND kind IN ('keep_in_touch', 'date')))
+        WHERE contact_id = NEW.id;
+END;
+
+CREATE TRIGGER reminder_of_contact AFTER INSERT ON reminder
+WHEN NEW.contact_id IS NOT NULL BEGIN
+    UPDATE reminder SET hidden = (SELECT c.trashed_at IS NOT NULL
+            OR (c.archived = 1 AND NEW.kind IN ('keep_in_touch', 'date'))
+        FROM contact c WHERE c.id = NEW.contact_id)
+    WHERE id = NEW.id;
 END;
 
 CREATE TRIGGER cadence_cleared AFTER UPDATE OF cadence_days ON contact

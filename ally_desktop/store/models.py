@@ -213,9 +213,10 @@ class Reminder(BaseModel):
     touched_at = pw.TextField(null=True)  # keep in touch: marked done without a log
     done_count = pw.IntegerField(default=0)
     last_done_at = pw.TextField(null=True)
-    notified_at = pw.TextField(null=True)
+    notified_at = pw.TextField(null=True)  # None: not yet announced for its current moment
     created_at = pw.TextField()
     updated_at = pw.TextField()
+    hidden = pw.BooleanField(default=False)  # its person is in the trash, or archived
 
     class Meta:
         table_name = "reminder"

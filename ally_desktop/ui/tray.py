@@ -168,29 +168,29 @@ class AllyTray(QObject):
         self.icon.setToolTip(tip)
 
     def refresh_menu(self) -> None:
-        from ally_desktop.core.reminders import due_items
+        from ally_desktop.core.due import Window, due_count, due_now, due_rows
 
         self._forget_ended_pause()
         self.menu.clear()
         self._add(self.menu, f"Open {APP_NAME}", self.openRequested.emit)
         self._add(self.menu, "Log interaction…", self.logRequested.emit)
         self.menu.addSeparator()
-        items = [i for i in due_items(self._db, upcoming_days=0) if i.alert_at <= _now()]
-        if items:
-            for item in items[:NEXT_ITEMS]:
-                who = f"{item.contact_name} — " if item.contact_name else ""
+        window = Window.at(_now())
+        ids = due_now(self._db, window, NEXT_ITEMS)
+        rows = due_rows(self._db, ids)
+        if ids:
+            for rid in ids:
+                row = rows[rid]
+                who = f"{row.contact_name} — " if row.contact_name else ""
                 target = (
-                    partial(self.personRequested.emit, item.contact_id)
-                    if item.contact_id is not None
+                    partial(self.personRequested.emit, row.contact_id)
+                    if row.contact_id is not None
                     else self.remindersRequested.emit
                 )
-                self._add(self.menu, f"{who}{_what(item)}", target)
-            if len(items) > NEXT_ITEMS:
-                self._add(
-                    self.menu,
-                    f"All {len(items):,} due reminders…",
-                    self.remindersRequested.emit,
-                )
+                self._add(self.menu, f"{who}{row.what()}", target)
+            total = due_count(self._db, window)
+            if total > NEXT_ITEMS:
+                self._add(self.menu, f"All {total:,} due reminders…", self.remindersRequested.emit)
         else:
             nothing = self.menu.addAction("Nothing due")
             nothing.setEnabled(False)
