@@ -14,7 +14,7 @@ from functools import partial
 
 import peewee as pw
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -59,6 +59,7 @@ class RemindersPage(QWidget):
         self._db = db
         self._editing = editing
         self.model = ReminderModel(db, now=now)
+        self._stale = False
         self._build()
         if now is not None:
             self.delegate.now = now
@@ -171,11 +172,20 @@ class RemindersPage(QWidget):
         self._arm_midnight()
 
     def _on_changed(self, change: object) -> None:
+        if not self.isVisible():  # hidden behind another view: read again when shown
+            self._stale = True
+            return
         focus = change.focus if isinstance(change, ReminderChange) else None
         kept = focus or self.selected_id()
         self.model.reload()
         if kept is not None:
             self.select(kept)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        if self._stale:
+            self._stale = False
+            self.refresh()
+        super().showEvent(event)
 
     def _horizon_changed(self) -> None:
         self.model.upcoming_days = int(self.horizon.currentData())
