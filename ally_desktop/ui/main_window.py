@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         self.contacts = ContactsPage(db, self.editing, self.interactions)
         self.contacts.logRequested.connect(self.log_interaction)
         self.contacts.remindRequested.connect(self.new_reminder)
+        self.contacts.reminderEditRequested.connect(self.edit_reminder)
         self.contacts.interactionEditRequested.connect(self.edit_interaction)
         # Once the list is complete, build the Timeline while the user reads: it then opens
         # at once (its first page, not its widgets and modules, is what a switch costs).

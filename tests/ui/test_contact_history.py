@@ -273,3 +273,26 @@ def test_quick_log_starts_from_the_kind_logged_last(
     again = open_dialog(qtbot, window, InteractionDialog)
     assert again.kind.currentData() == "coffee"
     again.reject()
+
+
+def test_a_reminder_in_the_profile_opens_its_editor(
+    qtbot: Any, db: pw.SqliteDatabase, make_window: Callable[[], MainWindow], pair: dict[str, int]
+) -> None:
+    from PySide6.QtCore import QUrl
+
+    from ally_desktop.core.reminders import ReminderData, create_reminder
+    from ally_desktop.ui.reminders.dialog import ReminderDialog
+
+    rid = create_reminder(
+        db, ReminderData("Send the deck", date.today() + timedelta(days=2), contact_id=pair["ana"])
+    )
+    window = make_window()
+    window.contacts.show_contact(pair["ana"])
+    assert "Send the deck" in window.contacts.detail.toPlainText()
+    assert f"ally-reminder:{rid}" in window.contacts.detail.toHtml()
+    window.contacts.detail.anchorClicked.emit(QUrl(f"ally-reminder:{rid}"))
+    dialog = open_dialog(qtbot, window, ReminderDialog)
+    assert dialog.title.text() == "Send the deck"
+    dialog.title.setText("Send the final deck")
+    qtbot.keyClick(dialog.title, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "Send the final deck" in window.contacts.detail.toPlainText()

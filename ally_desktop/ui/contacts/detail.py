@@ -15,6 +15,7 @@ from ally_desktop.core.timeline import Balance
 from ally_desktop.ui.avatars import avatar_image
 
 CONTACT_SCHEME = "ally-contact"
+REMINDER_SCHEME = "ally-reminder"
 
 
 def _e(text: str) -> str:
@@ -29,6 +30,7 @@ class ContactDetail(QTextBrowser):
     """Read-only rich text of one contact; clicking a connection asks to show that person."""
 
     contactLinkActivated = Signal(int)  # noqa: N815 (Qt naming)
+    reminderLinkActivated = Signal(int)  # noqa: N815 (a reminder to edit)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,6 +51,8 @@ class ContactDetail(QTextBrowser):
     def _on_anchor(self, url: QUrl) -> None:
         if url.scheme() == CONTACT_SCHEME:
             self.contactLinkActivated.emit(int(url.path()))
+        elif url.scheme() == REMINDER_SCHEME:
+            self.reminderLinkActivated.emit(int(url.path()))
         elif url.scheme() in ("mailto", "tel", "http", "https"):
             QDesktopServices.openUrl(url)
 
@@ -56,7 +60,7 @@ class ContactDetail(QTextBrowser):
         self,
         record: ContactRecord,
         ledger: Balance | None = None,
-        reminders: list[tuple[str, str]] | None = None,
+        reminders: list[tuple[str, str, int | None]] | None = None,
     ) -> None:
         document = self.document()
         avatar = avatar_image(record.name, record.data.photo, 72, self.devicePixelRatioF())
@@ -138,10 +142,10 @@ def render_contact(
     chip: str,
     ledger: Balance | None = None,
     today: date | None = None,
-    reminders: list[tuple[str, str]] | None = None,
+    reminders: list[tuple[str, str, int | None]] | None = None,
 ) -> str:
     """The profile as HTML; every piece of user text is escaped. ``reminders``: (what,
-    when) of the person's pending reminders."""
+    when, id when it can be edited here) of the person's pending reminders."""
     data = record.data
     work = " · ".join(_e(p) for p in (data.job_title, data.organization, data.team) if p)
     sub = [p for p in (_e(data.pronouns), work) if p]
@@ -171,8 +175,13 @@ def render_contact(
         parts.append(_section("Together", render_together(ledger, today or date.today()), muted))
     if reminders:
         lines = [
-            f"{_e(what)} <span style='color:{muted};'>· {_e(when)}</span>"
-            for what, when in reminders
+            (
+                f"<a href='{REMINDER_SCHEME}:{rid}' style='color:{link}'>{_e(what)}</a>"
+                if rid is not None
+                else _e(what)
+            )
+            + f" <span style='color:{muted};'>· {_e(when)}</span>"
+            for what, when, rid in reminders
         ]
         parts.append(_section("Reminders", "<br>".join(lines), muted))
     parts.append(_section("Knows about", _chips(data.topics, chip), muted))

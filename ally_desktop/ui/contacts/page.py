@@ -73,6 +73,7 @@ class ContactsPage(QWidget):
     ready = Signal()  # the whole list and the filters' choices are loaded
     logRequested = Signal(list)  # noqa: N815 (contact ids to log an interaction with)
     remindRequested = Signal(int)  # noqa: N815 (a contact id)
+    reminderEditRequested = Signal(int)  # noqa: N815 (a reminder id)
     interactionEditRequested = Signal(int)  # noqa: N815
 
     def __init__(
@@ -186,6 +187,7 @@ class ContactsPage(QWidget):
 
         self.detail = ContactDetail()
         self.detail.contactLinkActivated.connect(self.show_contact)
+        self.detail.reminderLinkActivated.connect(self.reminderEditRequested)
         self.history = ContactHistory(self._db)
         self.history.logRequested.connect(lambda cid: self.logRequested.emit([cid]))
         self.history.remindRequested.connect(self.remindRequested)

@@ -7,12 +7,13 @@ from datetime import date
 import peewee as pw
 
 
-def pending_reminders(db: pw.SqliteDatabase, contact_id: int) -> list[tuple[str, str]]:
-    """(what, when) of each reminder about this person that is still to come."""
+def pending_reminders(db: pw.SqliteDatabase, contact_id: int) -> list[tuple[str, str, int | None]]:
+    """(what, when, id if set by hand) of each reminder about this person still to come;
+    the profile links the ones set by hand to their editor."""
     from ally_desktop.core.reminders import contact_reminders  # loads dateutil: on use
 
     today = date.today()
-    lines = []
+    lines: list[tuple[str, str, int | None]] = []
     for record in contact_reminders(db, contact_id):
         alert = record.alert_at
         if alert is None:
@@ -37,5 +38,6 @@ def pending_reminders(db: pw.SqliteDatabase, contact_id: int) -> list[tuple[str,
                 when += f" {local.year}"
         if record.snoozed_until is not None:
             when = f"snoozed until {when}"
-        lines.append((what, when))
+        editable = record.id if record.kind in ("once", "recurring") else None
+        lines.append((what, when, editable))
     return lines
