@@ -131,7 +131,9 @@ def run(
         # Started at login: straight to the tray (where there is one).
         if not (minimized and notifications.tray is not None):
             window.show()
-        notifications.start()
+        # What fell due while Ally was closed is looked up once the list has painted:
+        # a long backlog must not hold back the first frame.
+        window.contacts.ready.connect(notifications.start)
         if on_window is not None:
             on_window(window)
 

@@ -29,7 +29,7 @@ from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, weekday
 from ally_desktop.core.text import LINE_MAX_CHARS, TEXT_MAX_CHARS, clean_line, clean_text
 from ally_desktop.core.timeline import local_zone_name, zone_named
 from ally_desktop.core.validation import FieldError, ValidationError
-from ally_desktop.store.db import sqlite_connection
+from ally_desktop.store.db import id_batches, sqlite_connection
 from ally_desktop.store.schedule import (
     cadence_due,
     format_instant,
@@ -729,6 +729,7 @@ def to_announce(db: pw.SqliteDatabase, now: datetime | None = None) -> list[DueI
     now = now or datetime.now(UTC)
     only = (
         "AND r.notified_at IS NULL AND r.id IN (SELECT id FROM reminder"
+        " INDEXED BY reminder_unannounced"
         " WHERE alert_at <= ? AND notified_at IS NULL AND hidden = 0 AND alert_at IS NOT NULL)"
     )
     stamp = format_instant(now)  # the subquery bounds it: the outer bound is no bound
@@ -738,9 +739,11 @@ def to_announce(db: pw.SqliteDatabase, now: datetime | None = None) -> list[DueI
 def mark_announced(db: pw.SqliteDatabase, ids: list[int], now: datetime | None = None) -> None:
     stamp = format_instant(now or datetime.now(UTC))
     with db.atomic():
-        sqlite_connection(db).executemany(
-            "UPDATE reminder SET notified_at = ? WHERE id = ?", [(stamp, i) for i in ids]
-        )
+        conn = sqlite_connection(db)
+        for batch, marks in id_batches(ids):
+            conn.execute(
+                f"UPDATE reminder SET notified_at = ? WHERE id IN ({marks})", [stamp, *batch]
+            )
 
 
 def _now_text() -> str:
