@@ -736,6 +736,37 @@ def to_announce(db: pw.SqliteDatabase, now: datetime | None = None) -> list[DueI
     return _items(db, now, _DUE_SQL.format(only=only), ["9999", stamp])
 
 
+_UNANNOUNCED_SQL = (
+    "SELECT id FROM reminder INDEXED BY reminder_unannounced WHERE alert_at <= ?"
+    " AND notified_at IS NULL AND hidden = 0 AND alert_at IS NOT NULL ORDER BY alert_at, id"
+)
+
+
+class DueBatch(list[DueItem]):
+    """Reminders falling due together: the first few as items, and how many in all (a
+    first start after months away can find tens of thousands; nobody reads them in a
+    notification)."""
+
+    total: int = 0
+
+
+def announce_batch(db: pw.SqliteDatabase, now: datetime | None = None, shown: int = 5) -> DueBatch:
+    """What to announce now, each once: marks them all announced and returns the first
+    ``shown`` as items with the total. One read of the unannounced index."""
+    now = now or datetime.now(UTC)
+    stamp = format_instant(now)
+    ids = [rid for (rid,) in sqlite_connection(db).execute(_UNANNOUNCED_SQL, [stamp])]
+    batch = DueBatch()
+    if not ids:
+        return batch
+    first = ids[:shown]
+    marks = ",".join("?" * len(first))
+    batch.extend(_items(db, now, _DUE_SQL.format(only=f"AND r.id IN ({marks})"), ["9999", *first]))
+    batch.total = len(ids)
+    mark_announced(db, ids, now)
+    return batch
+
+
 def mark_announced(db: pw.SqliteDatabase, ids: list[int], now: datetime | None = None) -> None:
     stamp = format_instant(now or datetime.now(UTC))
     with db.atomic():

@@ -415,10 +415,11 @@ class MainWindow(QMainWindow):
             if len(interaction_ids) == 1:
                 self.edit_interaction(interaction_ids[0])
             return
-        history = self.contacts.history.list
-        if history.hasFocus() and len(history.selected_ids()) == 1:
-            self.edit_interaction(history.selected_ids()[0])
-            return
+        if self.contacts.history.list_has_focus():
+            selected = self.contacts.history.list.selected_ids()
+            if len(selected) == 1:
+                self.edit_interaction(selected[0])
+                return
         ids = self.contacts.selected_ids()
         if len(ids) == 1:
             self.edit_contact(ids[0])
@@ -428,7 +429,7 @@ class MainWindow(QMainWindow):
             self._reminders_page.delete_selected()
         elif self.current_view() == TIMELINE_VIEW and self._timeline is not None:
             self._timeline.delete_selected()
-        elif self.contacts.history.list.hasFocus():  # the person's history, not the person
+        elif self.contacts.history.list_has_focus():  # the person's history, not the person
             self.contacts.history.deleteRequested.emit()
         else:
             self.contacts.delete_selected()

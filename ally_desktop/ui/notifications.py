@@ -55,7 +55,7 @@ class Notifications(QObject):
             return
         title, body = notification_text(items, date.today())
         people = {i.contact_id for i in items if i.contact_id is not None}
-        if len(items) == 1 and people:
+        if max(getattr(items, "total", 0), len(items)) == 1 and people:
             person = people.pop()
             self._window.notice.show_notice(title, body, lambda: self._show_person(person))
         else:

@@ -25,12 +25,13 @@ log = logging.getLogger(__name__)
 MAX_WAIT_MS = 60 * 60 * 1000  # re-check at least hourly (a QTimer holds at most ~24 days)
 WATCHDOG_MS = 60 * 1000
 CLOCK_JUMP_S = 5.0
+SHOWN = 5  # reminders a notification names; the rest are counted
 
 
 class ReminderScheduler(QObject):
     """Emits ``due`` with the reminders to announce, each once, when they fall due."""
 
-    due = Signal(list)  # list[DueItem]
+    due = Signal(list)  # a DueBatch: the first few DueItems, and .total
     changed = Signal()  # something changed: counts and menus may be stale
 
     def __init__(
@@ -83,17 +84,16 @@ class ReminderScheduler(QObject):
 
     def check(self) -> None:
         """Announce what is due (unless paused), then arm for the next moment."""
-        from ally_desktop.core.reminders import mark_announced, next_alert, to_announce
+        from ally_desktop.core.reminders import announce_batch, next_alert
 
         now = self._clock()
         paused = self.paused_until is not None and now < self.paused_until
         if not paused:
             self.paused_until = None
-            items = to_announce(self._db, now)
-            if items:
-                mark_announced(self._db, [item.id for item in items], now)
-                log.info("announcing %d reminder(s)", len(items))
-                self.due.emit(items)
+            batch = announce_batch(self._db, now, SHOWN)
+            if batch:
+                log.info("announcing %d reminder(s)", batch.total)
+                self.due.emit(batch)
         upcoming = next_alert(self._db, now)
         moments = [m for m in (upcoming, self.paused_until if paused else None) if m]
         if not moments:

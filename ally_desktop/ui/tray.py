@@ -39,7 +39,8 @@ def _what(item: DueItem) -> str:
 
 def notification_text(items: Sequence[DueItem], today: date) -> tuple[str, str]:
     """(title, body) of one notification for reminders falling due together."""
-    if len(items) == 1:
+    total = max(getattr(items, "total", 0), len(items))
+    if total == 1:
         item = items[0]
         who = f"{item.contact_name}: " if item.contact_name else ""
         return f"{who}{_what(item)}", _body(item, today)
@@ -47,9 +48,9 @@ def notification_text(items: Sequence[DueItem], today: date) -> tuple[str, str]:
         f"• {item.contact_name + ' — ' if item.contact_name else ''}{_what(item)}"
         for item in items[:3]
     ]
-    if len(items) > 3:
-        lines.append(f"and {len(items) - 3:,} more")
-    return f"{len(items):,} reminders are due", "\n".join(lines)
+    if total > 3:
+        lines.append(f"and {total - 3:,} more")
+    return f"{total:,} reminders are due", "\n".join(lines)
 
 
 def _body(item: DueItem, today: date) -> str:
@@ -223,7 +224,8 @@ class AllyTray(QObject):
     def notify(self, items: Sequence[DueItem]) -> None:
         title, body = notification_text(items, date.today())
         people = {i.contact_id for i in items if i.contact_id is not None}
-        self._clicked_person = people.pop() if len(items) == 1 and people else None
+        single = max(getattr(items, "total", 0), len(items)) == 1
+        self._clicked_person = people.pop() if single and people else None
         self.icon.showMessage(title, body, self._base_icon, MESSAGE_MS)
 
     def _message_clicked(self) -> None:

@@ -3,12 +3,16 @@ to log the next one with them."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import peewee as pw
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from ally_desktop.core.timeline import TimelineQuery, count_interactions
-from ally_desktop.ui.timeline.view import TimelineList
+
+if TYPE_CHECKING:
+    from ally_desktop.ui.timeline.view import TimelineList
 
 NOBODY = -1  # the query of an empty history (no person shown)
 
@@ -44,21 +48,34 @@ class ContactHistory(QWidget):
         )
         header.addWidget(self.remind_button)
         header.addWidget(self.log_button)
-        self.list = TimelineList(db, TimelineQuery(contact_id=NOBODY), first_page=60)
-        self.list.setObjectName("contactHistory")
-        self.list.editRequested.connect(self.editRequested)
-        self.list.deleteRequested.connect(self.deleteRequested)
+        self._list: TimelineList | None = None  # made when a person is first shown
         self.empty = QLabel("Nothing logged with this person yet.")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.stack = QStackedWidget()
-        self.stack.addWidget(self.list)
         self.stack.addWidget(self.empty)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addLayout(header)
         layout.addWidget(self.stack, 1)
+
+    @property
+    def list(self) -> TimelineList:
+        """The person's interactions; built on first use, so the window's first paint does
+        not wait for the Timeline's modules."""
+        if self._list is None:
+            from ally_desktop.ui.timeline.view import TimelineList
+
+            self._list = TimelineList(self._db, TimelineQuery(contact_id=NOBODY), first_page=60)
+            self._list.setObjectName("contactHistory")
+            self._list.editRequested.connect(self.editRequested)
+            self._list.deleteRequested.connect(self.deleteRequested)
+            self.stack.insertWidget(0, self._list)
+        return self._list
+
+    def list_has_focus(self) -> bool:
+        return self._list is not None and self._list.hasFocus()
 
     @property
     def contact_id(self) -> int | None:
@@ -91,7 +108,7 @@ class ContactHistory(QWidget):
             else count_interactions(self._db, model.query)
         )
         self.title.setText(f"History · {count:,}" if count else "History")
-        self.stack.setCurrentIndex(0 if count else 1)
+        self.stack.setCurrentWidget(self.list if count else self.empty)
 
     def _log(self) -> None:
         if self._contact_id is not None:

@@ -10,15 +10,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import peewee as pw
 from PySide6.QtGui import QUndoStack
 
-from ally_desktop.core import reminders
-from ally_desktop.core.reminders import ReminderData, ReminderRecord, ReminderState
+if TYPE_CHECKING:
+    from ally_desktop.core.reminders import ReminderData, ReminderRecord, ReminderState
 from ally_desktop.store.errors import user_facing_errors
 from ally_desktop.ui.contacts.commands import ContactChanges
 from ally_desktop.ui.undo import RecordedCommand
+
+
+def _core() -> ModuleType:
+    """core.reminders, imported on first use: it loads dateutil, which the window's first
+    paint does not need."""
+    from ally_desktop.core import reminders
+
+    return reminders
 
 
 @dataclass(frozen=True)
@@ -58,11 +68,11 @@ class SetReminder(_ReminderCommand):
         self._record = record
 
     def _redo(self) -> ReminderChange:
-        reminders.restore_reminder(self._db, self._record)
+        _core().restore_reminder(self._db, self._record)
         return ReminderChange((self._record.id,), _people(self._record), self._record.id)
 
     def _undo(self) -> ReminderChange:
-        reminders.delete_reminder(self._db, self._record.id)
+        _core().delete_reminder(self._db, self._record.id)
         return ReminderChange((self._record.id,), _people(self._record))
 
 
@@ -74,11 +84,11 @@ class DeleteReminder(_ReminderCommand):
         self._record = record
 
     def _redo(self) -> ReminderChange:
-        reminders.delete_reminder(self._db, self._record.id)
+        _core().delete_reminder(self._db, self._record.id)
         return ReminderChange((self._record.id,), _people(self._record))
 
     def _undo(self) -> ReminderChange:
-        reminders.restore_reminder(self._db, self._record)
+        _core().restore_reminder(self._db, self._record)
         return ReminderChange((self._record.id,), _people(self._record), self._record.id)
 
 
@@ -97,8 +107,8 @@ class EditReminder(_ReminderCommand):
     def _apply(self, version: tuple[ReminderRecord, ReminderState]) -> ReminderChange:
         record, state = version
         with self._db.atomic():
-            reminders.update_reminder(self._db, record.id, record.data())
-            reminders.set_reminder_state(self._db, record.id, state)
+            _core().update_reminder(self._db, record.id, record.data())
+            _core().set_reminder_state(self._db, record.id, state)
         return ReminderChange((record.id,), _people(self._before[0], self._after[0]), record.id)
 
     def _redo(self) -> ReminderChange:
@@ -126,7 +136,7 @@ class ChangeState(_ReminderCommand):
         self._after = after
 
     def _set(self, state: ReminderState) -> ReminderChange:
-        reminders.set_reminder_state(self._db, self._record.id, state)
+        _core().set_reminder_state(self._db, self._record.id, state)
         return ReminderChange((self._record.id,), _people(self._record), self._record.id)
 
     def _redo(self) -> ReminderChange:
@@ -147,8 +157,8 @@ class ReminderEditing:
     def create(self, data: ReminderData) -> int:
         """Store a reminder (raises ValidationError or StoreError, nothing stored)."""
         with user_facing_errors():
-            reminder_id = reminders.create_reminder(self.db, data)
-            record = reminders.load_reminder(self.db, reminder_id)
+            reminder_id: int = _core().create_reminder(self.db, data)
+            record = _core().load_reminder(self.db, reminder_id)
         self.stack.push(SetReminder(self.db, self.changes, record))
         self.changes.remindersChanged.emit(
             ReminderChange((reminder_id,), _people(record), reminder_id)
@@ -158,7 +168,7 @@ class ReminderEditing:
     def edit(self, reminder_id: int, data: ReminderData) -> None:
         with user_facing_errors():
             before = self._version(reminder_id)
-            reminders.update_reminder(self.db, reminder_id, data)
+            _core().update_reminder(self.db, reminder_id, data)
             after = self._version(reminder_id)
         if after == before:
             return
@@ -169,20 +179,20 @@ class ReminderEditing:
 
     def delete(self, reminder_id: int, name: str = "") -> None:
         with user_facing_errors():
-            record = reminders.delete_reminder(self.db, reminder_id)
+            record = _core().delete_reminder(self.db, reminder_id)
         command = DeleteReminder(self.db, self.changes, record)
         command.setText(f"Delete reminder {_label(record, name)}")
         self.stack.push(command)
         self.changes.remindersChanged.emit(ReminderChange((reminder_id,), _people(record)))
 
     def done(self, reminder_id: int, name: str = "") -> None:
-        self._change(reminder_id, "Done", name, reminders.complete)
+        self._change(reminder_id, "Done", name, _core().complete)
 
     def dismiss(self, reminder_id: int, name: str = "") -> None:
-        self._change(reminder_id, "Dismiss", name, reminders.dismiss)
+        self._change(reminder_id, "Dismiss", name, _core().dismiss)
 
     def snooze(self, reminder_id: int, until: datetime, name: str = "") -> None:
-        self._change(reminder_id, "Snooze", name, lambda db, rid: reminders.snooze(db, rid, until))
+        self._change(reminder_id, "Snooze", name, lambda db, rid: _core().snooze(db, rid, until))
 
     def _change(
         self,
@@ -192,10 +202,10 @@ class ReminderEditing:
         action: Callable[[pw.SqliteDatabase, int], None],
     ) -> None:
         with user_facing_errors():
-            record = reminders.load_reminder(self.db, reminder_id)
-            before = reminders.reminder_state(self.db, reminder_id)
+            record = _core().load_reminder(self.db, reminder_id)
+            before = _core().reminder_state(self.db, reminder_id)
             action(self.db, reminder_id)
-            after = reminders.reminder_state(self.db, reminder_id)
+            after = _core().reminder_state(self.db, reminder_id)
         text = f"{verb}: {_label(record, name)}"
         self.stack.push(ChangeState(self.db, self.changes, record, text, before, after))
         self.changes.remindersChanged.emit(
@@ -204,6 +214,6 @@ class ReminderEditing:
 
     def _version(self, reminder_id: int) -> tuple[ReminderRecord, ReminderState]:
         return (
-            reminders.load_reminder(self.db, reminder_id),
-            reminders.reminder_state(self.db, reminder_id),
+            _core().load_reminder(self.db, reminder_id),
+            _core().reminder_state(self.db, reminder_id),
         )
