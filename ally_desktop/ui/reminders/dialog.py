@@ -7,16 +7,12 @@ from datetime import date, time, timedelta
 
 import peewee as pw
 from PySide6.QtCore import QDate, QTime
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
@@ -26,8 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ally_desktop.core.reminders import Frequency, Recurrence, ReminderData, ReminderRecord
-from ally_desktop.core.validation import ValidationError
-from ally_desktop.store.errors import StoreError
+from ally_desktop.ui.widgets.form_dialog import FormDialog
 from ally_desktop.ui.widgets.people import ChosenPerson, PeopleField
 
 _REPEATS: tuple[tuple[str, Frequency | None], ...] = (
@@ -49,7 +44,7 @@ def _pydate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
-class ReminderDialog(QDialog):
+class ReminderDialog(FormDialog):
     def __init__(
         self,
         db: pw.SqliteDatabase,
@@ -60,9 +55,8 @@ class ReminderDialog(QDialog):
         today: date | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(save, parent)
         self._db = db
-        self._save = save
         self._record = record
         today = today or date.today()
         self.setWindowTitle("Edit reminder" if record else "Set a reminder")
@@ -130,12 +124,6 @@ class ReminderDialog(QDialog):
         self.note.setTabChangesFocus(True)
         self.note.setPlaceholderText("Anything to remember then")
         self.note.setMaximumHeight(90)
-        self.error = QLabel()
-        self.error.setObjectName("errorText")
-        self.error.setStyleSheet("color: #c62828;")
-        self.error.setWordWrap(True)
-        self.error.hide()
-
         form = QFormLayout()
         form.addRow("&About", self.person)
         form.addRow("&What", self.title)
@@ -145,17 +133,7 @@ class ReminderDialog(QDialog):
         form.addRow("", self.end_row)
         form.addRow("&Notice", self.advance)
         form.addRow("N&ote", self.note)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        save_button.setToolTip("Save (Ctrl+Enter)")
-        save_button.setAutoDefault(False)  # Enter picks a person in the "About" field
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, self.accept)
+        buttons = self.save_buttons()
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
@@ -243,22 +221,8 @@ class ReminderDialog(QDialog):
             advance_days=self.advance.value(),
         )
 
-    def accept(self) -> None:
-        pending = self.person.pending_text()
-        if pending:
-            self._show_error(f"“{pending}” is typed but not chosen: press Enter to pick them.")
-            return
-        try:
-            self._save(self.reminder_data())
-        except ValidationError as exc:
-            self._show_error(" ".join(e.message for e in exc.errors))
-            return
-        except StoreError as exc:
-            self._show_error(f"Not saved: {exc} Try again when the problem is solved.")
-            return
-        self.person.hide_suggestions()
-        super().accept()
+    def people_field(self) -> PeopleField:
+        return self.person
 
-    def _show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
+    def form_data(self) -> ReminderData:
+        return self.reminder_data()

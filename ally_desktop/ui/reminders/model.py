@@ -8,7 +8,6 @@ negated section number) and builds rows a page at a time into a bounded cache.
 from __future__ import annotations
 
 from array import array
-from collections import OrderedDict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +15,7 @@ import peewee as pw
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from ally_desktop.core.due import UPCOMING_DAYS, DueRow, Section, Window, due_rows, section_ids
+from ally_desktop.ui.row_cache import RowCache
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -55,7 +55,7 @@ class ReminderModel(QAbstractListModel):
         self._entries: array[int] = array("q")
         self._section_of_row: list[tuple[int, Section]] = []  # (first row, section)
         self._counts: dict[Section, int] = {}
-        self._cache: OrderedDict[int, DueRow] = OrderedDict()
+        self._cache: RowCache[DueRow] = RowCache(lambda ids: due_rows(db, ids), PAGE, CACHE_ROWS)
         self.reload()
 
     # --- what the model shows -------------------------------------------------------
@@ -150,16 +150,4 @@ class ReminderModel(QAbstractListModel):
 
     # --- rows on demand ---------------------------------------------------------------
     def _row(self, row_number: int, reminder_id: int) -> DueRow | None:
-        cached = self._cache.get(reminder_id)
-        if cached is not None:
-            self._cache.move_to_end(reminder_id)
-            return cached
-        start = max(0, row_number - PAGE // 4)
-        page = [e for e in self._entries[start : start + PAGE] if e > 0]
-        fetched = due_rows(self._db, page)
-        for rid in page:
-            if rid in fetched:
-                self._cache[rid] = fetched[rid]
-        while len(self._cache) > CACHE_ROWS:
-            self._cache.popitem(last=False)
-        return self._cache.get(reminder_id)
+        return self._cache.row(self._entries, row_number, reminder_id)

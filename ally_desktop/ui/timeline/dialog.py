@@ -12,12 +12,10 @@ from datetime import date, datetime, time
 
 import peewee as pw
 from PySide6.QtCore import QDate, Qt, QTime
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -40,8 +38,7 @@ from ally_desktop.core.timeline import (
     used_kinds,
     zone_named,
 )
-from ally_desktop.core.validation import ValidationError
-from ally_desktop.store.errors import StoreError
+from ally_desktop.ui.widgets.form_dialog import FormDialog
 from ally_desktop.ui.widgets.people import ChosenPerson, PeopleField
 
 _HELP_CHOICES: tuple[tuple[str, Exchange | None], ...] = (
@@ -58,7 +55,7 @@ def _label(text: str, buddy: QWidget) -> QLabel:
     return label
 
 
-class InteractionDialog(QDialog):
+class InteractionDialog(FormDialog):
     """The form for one interaction; ``save`` stores it (and raises when it cannot)."""
 
     def __init__(
@@ -72,8 +69,7 @@ class InteractionDialog(QDialog):
         now: datetime | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._save = save
+        super().__init__(save, parent)
         self._record = record
         self._zone = record.data.time_zone if record else local_zone_name()
         self.setWindowTitle("Edit interaction" if record else "Log an interaction")
@@ -118,12 +114,6 @@ class InteractionDialog(QDialog):
         self.notes.setTabChangesFocus(True)
         self.notes.setPlaceholderText("What was said, what to remember, what you promised")
         self.notes.setMinimumHeight(90)
-        self.error = QLabel()
-        self.error.setObjectName("errorText")
-        self.error.setStyleSheet("color: #c62828;")
-        self.error.setWordWrap(True)
-        self.error.hide()
-
         form = QFormLayout()
         form.addRow("&With", self.people)
         form.addRow("&Kind", self.kind)
@@ -132,20 +122,8 @@ class InteractionDialog(QDialog):
         form.addRow("&Place", self.place)
         form.addRow(_label("&Help", self.help), help_row)
         form.addRow("&Notes", self.notes)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
+        buttons = self.save_buttons()
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setToolTip("Save (Ctrl+Enter)")
-        # Enter belongs to the people field (it picks a name); Ctrl+Enter saves.
-        self.save_button.setAutoDefault(False)
-        self.save_button.setDefault(False)
-        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setAutoDefault(False)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, self.accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
@@ -229,25 +207,8 @@ class InteractionDialog(QDialog):
         )
 
     # --- saving ------------------------------------------------------------------------
-    def accept(self) -> None:
-        pending = self.people.pending_text()
-        if pending:
-            self._show_error(
-                f"“{pending}” is typed but not chosen: press Enter to pick them, or clear it."
-            )
-            self.people.setFocus()
-            return
-        try:
-            self._save(self.interaction_data())
-        except ValidationError as exc:
-            self._show_error(" ".join(e.message for e in exc.errors))
-            return
-        except StoreError as exc:
-            self._show_error(f"Not saved: {exc} Try again when the problem is solved.")
-            return
-        self.people.hide_suggestions()
-        super().accept()
+    def people_field(self) -> PeopleField:
+        return self.people
 
-    def _show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
+    def form_data(self) -> InteractionData:
+        return self.interaction_data()

@@ -10,7 +10,6 @@ themselves are built a page at a time and kept in a bounded cache.
 from __future__ import annotations
 
 from array import array
-from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -27,6 +26,7 @@ from ally_desktop.core.timeline import (
     interaction_rows,
     kind_label,
 )
+from ally_desktop.ui.row_cache import RowCache
 from ally_desktop.ui.timeline.days import day_heading, time_text
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -74,7 +74,9 @@ class TimelineModel(QAbstractListModel):
         self._last_day: int | None = None
         self._exhausted = False
         self._interactions = 0
-        self._cache: OrderedDict[int, InteractionRow] = OrderedDict()
+        self._cache: RowCache[InteractionRow] = RowCache(
+            lambda ids: interaction_rows(db, ids), ROWS_PER_QUERY, CACHE_ROWS
+        )
         self.reload()
 
     # --- what the model shows -------------------------------------------------------
@@ -108,7 +110,7 @@ class TimelineModel(QAbstractListModel):
         """These interactions changed in ways that keep their place (for example a
         participant's new name): drop them from the cache and repaint them."""
         for interaction_id in interaction_ids:
-            self._cache.pop(interaction_id, None)
+            self._cache.forget(interaction_id)
             row = self.row_of(interaction_id)
             if row is not None:
                 index = self.index(row)
@@ -231,19 +233,7 @@ class TimelineModel(QAbstractListModel):
             self._interactions += len(keys)
 
     def _row(self, row_number: int, interaction_id: int) -> InteractionRow | None:
-        cached = self._cache.get(interaction_id)
-        if cached is not None:
-            self._cache.move_to_end(interaction_id)
-            return cached
-        start = max(0, row_number - ROWS_PER_QUERY // 4)
-        page = [e for e in self._entries[start : start + ROWS_PER_QUERY] if e > 0]
-        fetched = interaction_rows(self._db, page)
-        for iid in page:
-            if iid in fetched:
-                self._cache[iid] = fetched[iid]
-        while len(self._cache) > CACHE_ROWS:
-            self._cache.popitem(last=False)
-        return self._cache.get(interaction_id)
+        return self._cache.row(self._entries, row_number, interaction_id)
 
 
 def describe(row: InteractionRow) -> str:
