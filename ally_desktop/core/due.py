@@ -30,6 +30,21 @@ class Section(Enum):
     SNOOZED = "Snoozed"
 
 
+def reminder_name(kind: str, title: str = "", date_key: str | None = None) -> str:
+    """What a reminder is called: its title, else "Keep in touch", "Birthday", "Work
+    anniversary", a custom date's label, or "Reminder"."""
+    if title:
+        return title
+    if kind == "keep_in_touch":
+        return "Keep in touch"
+    if kind == "date" and date_key:
+        date_kind, _, label = [*date_key.split(":", 2), "", ""][:3]
+        return {"birthday": "Birthday", "anniversary": "Work anniversary"}.get(
+            date_kind, label or "Date"
+        )
+    return "Reminder"
+
+
 @dataclass(frozen=True)
 class Window:
     """The moments that cut the sections, for one ``now``: computed once per refresh."""
@@ -135,16 +150,7 @@ class DueRow:
     snoozed: bool
 
     def what(self) -> str:
-        if self.title:
-            return self.title
-        if self.kind == "keep_in_touch":
-            return "Keep in touch"
-        if self.kind == "date" and self.date_key:
-            kind, _, label = [*self.date_key.split(":", 2), "", ""][:3]
-            return {"birthday": "Birthday", "anniversary": "Work anniversary"}.get(
-                kind, label or "Date"
-            )
-        return "Reminder"
+        return reminder_name(self.kind, self.title, self.date_key)
 
     def why(self, today: date) -> str:
         """ "no contact for 47 days, cadence 30", "birthday on 12 March"."""

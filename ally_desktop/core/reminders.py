@@ -26,6 +26,7 @@ from typing import Any, Literal
 import peewee as pw
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, weekday
 
+from ally_desktop.core.due import UPCOMING_DAYS, Section, reminder_name
 from ally_desktop.core.text import LINE_MAX_CHARS, TEXT_MAX_CHARS, clean_line, clean_text
 from ally_desktop.core.timeline import local_zone_name, zone_named
 from ally_desktop.core.validation import FieldError, ValidationError
@@ -39,7 +40,6 @@ from ally_desktop.store.schedule import (
 )
 
 Kind = Literal["once", "recurring", "date", "keep_in_touch"]
-UPCOMING_DAYS = 30
 
 
 class Frequency(Enum):
@@ -587,13 +587,6 @@ def snooze_choices(now: datetime) -> dict[str, datetime]:
 
 
 # --- what is due ---------------------------------------------------------------------------
-class Section(Enum):
-    OVERDUE = "Overdue"
-    TODAY = "Today"
-    UPCOMING = "Upcoming"
-    SNOOZED = "Snoozed"
-
-
 @dataclass(frozen=True)
 class DueItem:
     """One line of the Reminders view: what, about whom, and why now."""
@@ -621,10 +614,7 @@ class DueItem:
             days = (today - self.last_interaction_at.astimezone().date()).days
             return f"no contact for {days} days, cadence {self.cadence_days}"
         if self.kind == "date" and self.date_key and self.occurs_on:
-            kind, _, label = [*self.date_key.split(":", 2), "", ""][:3]
-            name = {"birthday": "birthday", "anniversary": "work anniversary"}.get(
-                kind, label or "date"
-            )
+            name = reminder_name("date", "", self.date_key).lower()
             return f"{name} on {self.occurs_on.day} {self.occurs_on.strftime('%B')}"
         if self.recurrence is not None:
             return self.recurrence.describe()

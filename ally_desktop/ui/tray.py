@@ -19,6 +19,7 @@ from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
 
 from ally_desktop import APP_NAME
+from ally_desktop.core.due import reminder_name
 from ally_desktop.core.reminders import DueItem
 from ally_desktop.store.schedule import local_morning
 
@@ -27,14 +28,7 @@ MESSAGE_MS = 10_000
 
 
 def _what(item: DueItem) -> str:
-    if item.title:
-        return item.title
-    if item.kind == "keep_in_touch":
-        return "Keep in touch"
-    if item.kind == "date" and item.date_key:
-        kind = item.date_key.split(":", 1)[0]
-        return {"birthday": "Birthday", "anniversary": "Work anniversary"}.get(kind, "Date")
-    return "Reminder"
+    return reminder_name(item.kind, item.title, item.date_key)
 
 
 def notification_text(items: Sequence[DueItem], today: date) -> tuple[str, str]:

@@ -18,6 +18,7 @@ from PySide6.QtGui import QUndoStack
 
 if TYPE_CHECKING:
     from ally_desktop.core.reminders import ReminderData, ReminderRecord, ReminderState
+from ally_desktop.core.due import reminder_name
 from ally_desktop.store.errors import user_facing_errors
 from ally_desktop.ui.contacts.commands import ContactChanges
 from ally_desktop.ui.undo import RecordedCommand
@@ -45,9 +46,7 @@ def _people(*records: ReminderRecord) -> tuple[int, ...]:
 
 
 def _label(record: ReminderRecord, name: str = "") -> str:
-    what = record.title or {"keep_in_touch": "keep in touch", "date": "date"}.get(
-        record.kind, "reminder"
-    )
+    what = record.title or reminder_name(record.kind, "", record.date_key).lower()
     return f"{what} ({name})" if name else what
 
 

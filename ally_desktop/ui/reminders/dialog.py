@@ -61,9 +61,8 @@ class ReminderDialog(FormDialog):
         today = today or date.today()
         self.setWindowTitle("Edit reminder" if record else "Set a reminder")
         self.setMinimumWidth(500)
-        self.person = PeopleField(db)
+        self.person = PeopleField(db, single=True)
         self.person.input.setPlaceholderText("Optional: the person it is about")
-        self.person.changed.connect(self._one_person)
         self.title = QLineEdit()
         self.title.setPlaceholderText("e.g. Ask how the launch went")
         self.day = QDateEdit(_qdate(today + timedelta(days=1)))
@@ -145,13 +144,6 @@ class ReminderDialog(FormDialog):
             self.person.set_people([person])
         self._repeat_changed()
         (self.title if person or record else self.person).setFocus()
-
-    def _one_person(self) -> None:
-        people = self.person.people()
-        if len(people) > 1:
-            self.person.blockSignals(True)
-            self.person.set_people([people[-1]])
-            self.person.blockSignals(False)
 
     def _repeat_changed(self) -> None:
         frequency = self.repeat.currentData()

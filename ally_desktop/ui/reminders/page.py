@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QMessageBox,
@@ -36,6 +35,7 @@ from ally_desktop.core.reminders import snooze_choices
 from ally_desktop.ui.reminders.commands import ReminderChange, ReminderEditing
 from ally_desktop.ui.reminders.delegate import ReminderDelegate
 from ally_desktop.ui.reminders.model import ReminderModel
+from ally_desktop.ui.widgets.row_list import set_up_row_list
 
 HORIZONS = (7, 14, 30, 60, 90)
 
@@ -97,19 +97,11 @@ class RemindersPage(QWidget):
         self.list.setModel(self.model)
         self.delegate = ReminderDelegate(self.list)
         self.list.setItemDelegate(self.delegate)
-        self.list.horizontalHeader().hide()
-        self.list.horizontalHeader().setStretchLastSection(True)
-        rows = self.list.verticalHeader()
-        rows.hide()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.delegate.row_height(self.font()))
-        self.list.setShowGrid(False)
-        self.list.setTabKeyNavigation(False)
-        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        set_up_row_list(
+            self.list,
+            self.delegate.row_height(self.font()),
+            QAbstractItemView.SelectionMode.SingleSelection,
+        )
         self.list.customContextMenuRequested.connect(self._context_menu)
         self.list.doubleClicked.connect(lambda _index: self.edit_selected())
         self.list.selectionModel().selectionChanged.connect(self._selection_changed)

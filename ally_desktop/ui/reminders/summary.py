@@ -6,6 +6,8 @@ from datetime import date
 
 import peewee as pw
 
+from ally_desktop.core.due import reminder_name
+
 
 def pending_reminders(db: pw.SqliteDatabase, contact_id: int) -> list[tuple[str, str, int | None]]:
     """(what, when, id if set by hand) of each reminder about this person still to come;
@@ -18,12 +20,7 @@ def pending_reminders(db: pw.SqliteDatabase, contact_id: int) -> list[tuple[str,
         alert = record.alert_at
         if alert is None:
             continue
-        what = record.title or {"keep_in_touch": "Keep in touch", "date": "Date"}.get(
-            record.kind, "Reminder"
-        )
-        if record.kind == "date" and record.date_key:
-            kind = record.date_key.split(":", 1)[0]
-            what = {"birthday": "Birthday", "anniversary": "Work anniversary"}.get(kind, what)
+        what = reminder_name(record.kind, record.title, record.date_key)
         local = alert.astimezone()
         days = (local.date() - today).days
         if days < 0:

@@ -89,11 +89,11 @@ class TimelinePage(QWidget):
         self._search_timer.timeout.connect(self.apply_query)
         self.search.textChanged.connect(self._search_timer.start)
 
-        self.person = PeopleField(self._db)
+        self.person = PeopleField(self._db, single=True)
         self.person.input.setPlaceholderText("With anyone")
         self.person.setToolTip("Show only interactions with this person")
         self.person.setMinimumWidth(110)
-        self.person.changed.connect(self._person_changed)
+        self.person.changed.connect(self.apply_query)
 
         self.kind_filter = QComboBox()
         self.kind_filter.setToolTip("Show only this kind of interaction")
@@ -247,14 +247,6 @@ class TimelinePage(QWidget):
     def counting(self) -> bool:
         """True while a count is on its way (tests wait for it)."""
         return self._counter.busy()
-
-    def _person_changed(self) -> None:
-        people = self.person.people()
-        if len(people) > 1:  # one person at a time: the newest choice wins
-            self.person.blockSignals(True)
-            self.person.set_people([people[-1]])
-            self.person.blockSignals(False)
-        self.apply_query()
 
     def _period_changed(self) -> None:
         custom = self.period.currentData() == _CUSTOM

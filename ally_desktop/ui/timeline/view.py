@@ -10,21 +10,18 @@ from collections.abc import Callable
 import peewee as pw
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QMenu, QTableView, QWidget
 
 from ally_desktop.core.timeline import TimelineQuery
 from ally_desktop.ui.selection import select_rows, selected_row_runs
 from ally_desktop.ui.timeline.delegate import TimelineDelegate
 from ally_desktop.ui.timeline.model import TimelineModel
+from ally_desktop.ui.widgets.row_list import set_up_row_list
 
 
 class TimelineList(QTableView):
-    """Interactions newest first, fetched as the user scrolls.
-
-    A one-column table rather than a QListView: a list view lays out every loaded row on
-    each change (a million Python rowCount() calls once the user has scrolled far), while a
-    table with fixed row heights computes positions and needs no layout pass.
-    """
+    """Interactions newest first, fetched as the user scrolls (a row list, see
+    ui/widgets/row_list.py)."""
 
     editRequested = Signal(int)  # noqa: N815 (an interaction id)
     deleteRequested = Signal()  # noqa: N815
@@ -47,21 +44,11 @@ class TimelineList(QTableView):
         self.setModel(self.timeline)
         self.delegate = TimelineDelegate(self)
         self.setItemDelegate(self.delegate)
-        self.horizontalHeader().hide()
-        self.horizontalHeader().setStretchLastSection(True)
-        rows = self.verticalHeader()
-        rows.hide()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no measuring rows
-        rows.setDefaultSectionSize(self.delegate.row_height(self.font()))
-        self.setShowGrid(False)
-        self.setWordWrap(False)
-        self.setTabKeyNavigation(False)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        set_up_row_list(
+            self,
+            self.delegate.row_height(self.font()),
+            QAbstractItemView.SelectionMode.ExtendedSelection,
+        )
         self.customContextMenuRequested.connect(self._context_menu)
         self.doubleClicked.connect(self._double_clicked)
         self.selectionModel().selectionChanged.connect(self.selectedChanged)

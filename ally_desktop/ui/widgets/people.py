@@ -77,10 +77,14 @@ class PeopleField(QWidget):
         db: pw.SqliteDatabase,
         create_person: Callable[[str], int | None] | None = None,
         parent: QWidget | None = None,
+        *,
+        single: bool = False,
     ) -> None:
+        """``single``: one person at most; choosing another replaces them."""
         super().__init__(parent)
         self._db = db
         self._create_person = create_person
+        self._single = single
         self._people: list[ChosenPerson] = []
         self._chips = QHBoxLayout()
         self._chips.setContentsMargins(0, 0, 0, 0)
@@ -126,6 +130,9 @@ class PeopleField(QWidget):
     def add(self, person: ChosenPerson, announce: bool = True) -> None:
         if any(p.id == person.id for p in self._people):
             return
+        if self._single:
+            for chosen in list(self._people):
+                self._remove(chosen.id, announce=False)
         self._people.append(person)
         chip = _Chip(person)
         chip.removeRequested.connect(self._remove)
