@@ -1,0 +1,61 @@
+"""Several values in one CSV cell: one item per line, an item's parts split by ``;``.
+
+Ally's CSV keeps a contact on one row, so a list (emails, addresses, dates ...) shares
+a cell. The encoding is the one vCard uses for structured values, which spreadsheets
+show readably: items on their own lines, parts separated by semicolons, and a
+backslash in front of a backslash, a semicolon or a line break inside a part (a line
+break is written ``\\n``). ``split_items(join_items(x)) == x`` for any text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+SEPARATOR = ";"
+_ESCAPES = {"\\": "\\\\", ";": "\\;", "\n": "\\n", "\r": "\\r"}
+_UNESCAPES = {"\\": "\\", ";": ";", "n": "\n", "r": "\r"}
+
+
+def escape(part: str) -> str:
+    if not any(ch in part for ch in _ESCAPES):
+        return part
+    return "".join(_ESCAPES.get(ch, ch) for ch in part)
+
+
+def join_item(parts: Sequence[str]) -> str:
+    """One item: its parts escaped and joined; trailing empty parts are left off."""
+    kept = list(parts)
+    while len(kept) > 1 and kept[-1] == "":
+        kept.pop()
+    return SEPARATOR.join(escape(p) for p in kept)
+
+
+def join_items(items: Sequence[Sequence[str]]) -> str:
+    return "\n".join(join_item(parts) for parts in items)
+
+
+def split_item(text: str) -> list[str]:
+    """The parts of one item (escapes undone); a lone backslash at the end is kept."""
+    parts: list[str] = []
+    current: list[str] = []
+    chars = iter(text)
+    for ch in chars:
+        if ch == "\\":
+            following = next(chars, None)
+            if following is None:
+                current.append("\\")
+            else:
+                current.append(_UNESCAPES.get(following, "\\" + following))
+        elif ch == SEPARATOR:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
+def split_items(cell: str) -> list[list[str]]:
+    """Every item of a cell; blank lines (a spreadsheet's stray line breaks) are skipped."""
+    cell = cell.replace("\r\n", "\n").replace("\r", "\n")
+    return [split_item(line) for line in cell.split("\n") if line.strip()]
