@@ -13,6 +13,7 @@ MORNING_HOUR local time. Naive local datetimes are turned into instants with
 
 from __future__ import annotations
 
+import calendar
 import sqlite3
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -76,9 +77,13 @@ def yearly_rule(month: int, day: int, start: date) -> rrule:
 def next_yearly(month: int, day: int, on_or_after: str | None) -> str:
     """The next day (on or after ``on_or_after``, today by default) a yearly date falls on."""
     start = date.fromisoformat(on_or_after) if on_or_after else date.today()
-    found = yearly_rule(month, day, start).after(datetime.combine(start, time(0, 0)), inc=True)
-    assert found is not None  # a yearly rule without an end always has a next one
-    return found.date().isoformat()
+    # The closed form of ``yearly_rule(...).after(start, inc=True)``, which triggers call
+    # for every date an import adds: the day, or the month's last day when it is shorter.
+    for year in (start.year, start.year + 1, start.year + 2):
+        candidate = date(year, month, min(day, calendar.monthrange(year, month)[1]))
+        if candidate >= start:
+            return candidate.isoformat()
+    raise AssertionError("a yearly date always recurs within a year")
 
 
 def morning_utc(day: str | None, advance_days: int | None = 0) -> str | None:

@@ -39,6 +39,8 @@ def fold(text: str | None) -> str:
     """``text`` without case, accents and special letters: the key people search and sort by."""
     if not text:
         return ""
+    if text.isascii():  # most names and addresses: nothing to decompose or fold
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return bare.translate(_LETTER_FOLDS)

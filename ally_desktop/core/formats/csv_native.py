@@ -106,7 +106,10 @@ def row_of(contact: OutgoingContact) -> list[str]:
         _labeled(data.phones),
         _labeled(data.links),
         join_items(
-            [[a.label, a.street, a.city, a.region, a.postal_code, a.country] for a in data.addresses]
+            [
+                [a.label, a.street, a.city, a.region, a.postal_code, a.country]
+                for a in data.addresses
+            ]
         ),
         join_items([[d.kind, _day(d), d.label] for d in data.dates]),
         join_items([[t] for t in data.tags]),
