@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-from ally_desktop import APP_NAME, __version__, cli_reminders
+from ally_desktop import APP_NAME, __version__, cli_reminders, cli_transfer
 from ally_desktop.cli_support import (
     EXIT_BAD_INPUT,
     EXIT_OK,
@@ -104,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     help_given.add_argument("--gave", metavar="WHAT", help="help you gave, in a few words")
     help_given.add_argument("--received", metavar="WHAT", help="help you received")
     cli_reminders.add_parsers(commands)
+    cli_transfer.add_parsers(commands)
     return parser
 
 
@@ -246,6 +247,8 @@ COMMANDS = {
     "log": cmd_log,
     "remind": cli_reminders.cmd_remind,
     "due": cli_reminders.cmd_due,
+    "export": cli_transfer.cmd_export,
+    "import": cli_transfer.cmd_import,
 }
 
 

@@ -13,7 +13,7 @@ import re
 from datetime import date, time
 from typing import TYPE_CHECKING
 
-from ally_desktop.cli_support import EXIT_OK, CommandError, add_data_dir, data_dir
+from ally_desktop.cli_support import EXIT_OK, CommandError, add_data_dir, open_store
 
 if TYPE_CHECKING:
     import peewee as pw
@@ -182,10 +182,4 @@ def cmd_due(args: argparse.Namespace) -> int:
 
 
 def _open(args: argparse.Namespace) -> pw.SqliteDatabase:
-    from ally_desktop.paths import DataPaths
-    from ally_desktop.store.db import open_database
-
-    path = DataPaths(data_dir(args)).database
-    if not path.exists():
-        raise CommandError(f"There is no Ally data at {path.parent}.")
-    return open_database(path)
+    return open_store(args)

@@ -101,7 +101,11 @@ def _records(text: str, delimiter: str) -> Iterator[CsvRow | RowProblem]:
 
 
 def _delimiter_score(text: str, delimiter: str) -> tuple[int, int]:
-    """(rows of the most common width, that width) among the first rows, widths over 1."""
+    """(cells in rows of the most common width, that width) among the first rows.
+
+    Counting cells, not rows, keeps a separator that also occurs inside cells (a
+    semicolon in Ally's list cells, a comma in "Paris, France") from winning on many
+    narrow accidental rows over the real one's few wide rows."""
     widths = Counter(
         len(r.cells)
         for r in islice(_records(text, delimiter), _SAMPLE_ROWS)
@@ -109,8 +113,8 @@ def _delimiter_score(text: str, delimiter: str) -> tuple[int, int]:
     )
     if not widths:
         return 0, 0
-    width, rows = max(widths.items(), key=lambda item: (item[1], item[0]))
-    return rows, width
+    width, rows = max(widths.items(), key=lambda item: (item[1] * item[0], item[0]))
+    return rows * width, width
 
 
 def sniff_delimiter(text: str) -> str:
