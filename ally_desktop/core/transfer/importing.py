@@ -78,6 +78,7 @@ class ImportPlan:
 class ImportOutcome:
     created_ids: list[int] = field(default_factory=list)
     merged: list[tuple[int, ContactData]] = field(default_factory=list)  # id, data before
+    merged_updated_at: dict[int, str] = field(default_factory=dict)  # id, first updated_at
     skipped: int = 0
     connections: int = 0
     unresolved_links: int = 0
@@ -234,11 +235,11 @@ def apply_import(
         for index, duplicate in merging:
             if cancelled is not None and cancelled():
                 raise ImportCancelledError
-            before = load_contact(db, duplicate.existing_id).data
-            update_contact(
-                db, duplicate.existing_id, merge_contact(before, plan.contacts[index].data)
-            )
-            outcome.merged.append((duplicate.existing_id, before))
+            stored = load_contact(db, duplicate.existing_id)
+            merged = merge_contact(stored.data, plan.contacts[index].data)
+            update_contact(db, duplicate.existing_id, merged)
+            outcome.merged.append((duplicate.existing_id, stored.data))
+            outcome.merged_updated_at.setdefault(duplicate.existing_id, stored.updated_at)
             ids_of[index] = duplicate.existing_id
         outcome.connections, outcome.unresolved_links = _link(conn, plan, ids_of, decided)
     if progress is not None:
@@ -279,3 +280,8 @@ def undo_import(db: pw.SqliteDatabase, outcome: ImportOutcome) -> None:
         purge_contacts(db, outcome.created_ids)
         for contact_id, before in reversed(outcome.merged):  # a person merged twice
             update_contact(db, contact_id, before)
+        conn = sqlite_connection(db)
+        conn.executemany(
+            "UPDATE contact SET updated_at = ? WHERE id = ?",
+            [(stamp, contact_id) for contact_id, stamp in outcome.merged_updated_at.items()],
+        )
