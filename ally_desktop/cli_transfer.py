@@ -130,7 +130,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     finally:
         close_database(database)
     _end_progress()
-    print(f"Exported {count:,} {_people(count)} to {path} ({fmt.label}).")
+    shown = f"{fmt.label} {options.vcard_version}" if fmt is Format.VCARD else fmt.label
+    print(f"Exported {count:,} {_people(count)} to {path} ({shown}).")
     return EXIT_OK
 
 

@@ -62,7 +62,6 @@ COLUMNS: tuple[str, ...] = (
 )
 """The header of an Ally CSV, in order."""
 
-_NAME_COLUMNS = ("given_name", "family_name", "display_name", "nickname")
 _CLOSENESS_WORDS = {c: c.name.lower() for c in Closeness}
 _WORD_CLOSENESS = {w: c for c, w in _CLOSENESS_WORDS.items()}
 _YES = {"yes", "true", "1", "y", "x"}
@@ -199,7 +198,7 @@ def _closeness(cell: str) -> Closeness:
         return Closeness.ACQUAINTANCE
     if word in _WORD_CLOSENESS:
         return _WORD_CLOSENESS[word]
-    if word.isdigit() and int(word) in iter(Closeness):
+    if word.isdigit() and int(word) in {int(c) for c in Closeness}:
         return Closeness(int(word))
     raise RowError(f"“{cell}” is not a closeness ({', '.join(_WORD_CLOSENESS)}).")
 
@@ -250,7 +249,10 @@ def contact_of(cells: Mapping[str, str], line: int) -> IncomingContact:
         return cells.get(name, "")
 
     data = ContactData(
-        **{name: cell(name) for name in _NAME_COLUMNS},
+        given_name=cell("given_name"),
+        family_name=cell("family_name"),
+        display_name=cell("display_name"),
+        nickname=cell("nickname"),
         pronouns=cell("pronouns"),
         organization=cell("organization"),
         job_title=cell("job_title"),

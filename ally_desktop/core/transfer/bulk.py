@@ -87,8 +87,14 @@ def insert_contacts(conn: sqlite3.Connection, contacts: Sequence[NewContact]) ->
     now = utc_now()
     for start in range(0, len(contacts), _CHUNK):
         chunk = contacts[start : start + _CHUNK]
-        people, emails, phones, links, addresses = [], [], [], [], []
-        topic_rows, tag_rows, dates = [], [], []
+        people: list[tuple[object, ...]] = []
+        emails: list[tuple[object, ...]] = []
+        phones: list[tuple[object, ...]] = []
+        links: list[tuple[object, ...]] = []
+        addresses: list[tuple[object, ...]] = []
+        topic_rows: list[tuple[int, int, int]] = []
+        tag_rows: list[tuple[int, int, int]] = []
+        dates: list[tuple[object, ...]] = []
         for new in chunk:
             d, cid = new.data, new.id
             full_name = d.shown_name()

@@ -10,6 +10,7 @@ what merged people looked like before, which is all ``undo_import`` needs.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from ally_desktop.core.transfer.bulk import (
 )
 from ally_desktop.core.transfer.merging import merge_contact
 from ally_desktop.core.transfer.reading import ReadResult
-from ally_desktop.core.validation import ValidationError, validate_contact
+from ally_desktop.core.validation import PHOTO_MAX_BYTES, ValidationError, validate_contact
 from ally_desktop.store.db import sqlite_connection
 from ally_desktop.store.search import fold
 
@@ -69,6 +70,7 @@ class ImportPlan:
     contacts: list[IncomingContact]  # validated
     problems: list[RowProblem]  # rows left out, by line
     duplicates: list[Duplicate]
+    notes: list[str] = field(default_factory=list)  # what the user should know, in words
 
     def duplicate_of(self) -> dict[int, Duplicate]:
         return {d.index: d for d in self.duplicates}
@@ -99,10 +101,17 @@ class ImportOutcome:
 
 def _validated(
     contacts: Sequence[IncomingContact],
-) -> tuple[list[IncomingContact], list[RowProblem]]:
+) -> tuple[list[IncomingContact], list[RowProblem], int]:
+    """The contacts the editor would accept, the others as problems, and how many photos
+    were too large to keep (phones store big ones; the person is imported without)."""
     good: list[IncomingContact] = []
     problems: list[RowProblem] = []
+    photos_dropped = 0
     for incoming in contacts:
+        photo = incoming.data.photo
+        if photo is not None and len(photo) > PHOTO_MAX_BYTES:
+            incoming.data = dataclasses.replace(incoming.data, photo=None)
+            photos_dropped += 1
         try:
             incoming.data = validate_contact(incoming.data)
         except ValidationError as error:
@@ -110,7 +119,7 @@ def _validated(
             continue
         incoming.created_at = _timestamp(incoming.created_at)
         good.append(incoming)
-    return good, problems
+    return good, problems, photos_dropped
 
 
 def _timestamp(text: str | None) -> str | None:
@@ -166,11 +175,19 @@ def find_duplicates(
 
 def plan_import(db: pw.SqliteDatabase, read: ReadResult) -> ImportPlan:
     """Validate what was read and find who is already stored; writes nothing."""
-    contacts, invalid = _validated(read.contacts)
+    contacts, invalid, photos_dropped = _validated(read.contacts)
     problems = sorted([*read.problems, *invalid], key=lambda p: p.line)
     with db.atomic():  # one consistent read
         duplicates = find_duplicates(sqlite_connection(db), contacts)
-    return ImportPlan(read.source.path.name, read.source.format, contacts, problems, duplicates)
+    notes = []
+    if photos_dropped:
+        notes.append(
+            f"{photos_dropped:,} photos larger than {PHOTO_MAX_BYTES // 1024} KB are left out;"
+            " those people are imported without them."
+        )
+    return ImportPlan(
+        read.source.path.name, read.source.format, contacts, problems, duplicates, notes
+    )
 
 
 # -- applying ------------------------------------------------------------------------------

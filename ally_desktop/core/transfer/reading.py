@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ally_desktop.core import csv_cells
 from ally_desktop.core.formats import csv_native
@@ -18,6 +19,9 @@ from ally_desktop.core.formats.common import Format, IncomingContact, RowError, 
 from ally_desktop.core.transfer.csv_tables import CsvRow, CsvTable, NoTableError, read_table
 from ally_desktop.core.transfer.detect import format_of_header, looks_like_vcard
 from ally_desktop.core.transfer.text_files import DecodedText, UnreadableFileError, read_text
+
+if TYPE_CHECKING:
+    from ally_desktop.core.formats.csv_generic import Target
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -40,7 +44,7 @@ class SourceFile:
     format: Format
     decoded: DecodedText
     table: CsvTable | None = None  # None for vCard
-    mapping: list[object] = field(default_factory=list)  # csv_generic.Target per column
+    mapping: list[Target] = field(default_factory=list)  # for other CSVs: one per column
 
     @property
     def header(self) -> list[str]:
@@ -92,14 +96,14 @@ def _csv_reader(source: SourceFile) -> Callable[[CsvRow], IncomingContact]:
         from ally_desktop.core.formats import csv_generic
 
         mapping = source.mapping
-        if not csv_generic.mapping_is_usable(mapping):  # type: ignore[arg-type]
+        if not csv_generic.mapping_is_usable(mapping):
             raise NothingToImportError(
                 "No column is mapped to a name, an email or an organization: map at least one."
             )
 
         def generic(row: CsvRow) -> IncomingContact:
             cells = [csv_cells.restore(c) for c in row.cells]
-            return csv_generic.contact_of_mapped(cells, mapping, row.line)  # type: ignore[arg-type]
+            return csv_generic.contact_of_mapped(cells, mapping, row.line)
 
         return generic
     if source.format is Format.NATIVE:
