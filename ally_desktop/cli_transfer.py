@@ -233,7 +233,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         plan = plan_import(database, read)
         print(f"{len(plan.contacts):,} {_people(len(plan.contacts))} can be imported.")
         if plan.problems:
-            print(f"{len(plan.problems):,} rows cannot be read:", file=sys.stderr)
+            rows = "row cannot" if len(plan.problems) == 1 else "rows cannot"
+            print(f"{len(plan.problems):,} {rows} be read:", file=sys.stderr)
             _report_problems(plan)
             if not args.skip_bad_rows:
                 raise CommandError(

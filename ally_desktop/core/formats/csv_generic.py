@@ -57,10 +57,9 @@ class Cells:
     def __init__(self, cells: Mapping[str, str]) -> None:
         self._cells: dict[str, str] = {}
         for name, value in cells.items():
-            key = name.strip().lstrip("\ufeff").strip().casefold()
-            if value and not self._cells.get(key):
-                self._cells[key] = value
-            self._cells.setdefault(key, value or "")
+            key = _column_key(name)
+            if not self._cells.get(key):  # a name twice (case aside): the filled-in one
+                self._cells[key] = value or ""
 
     def raw(self, name: str) -> str:
         """The cell as it is (notes keep their line breaks and spaces)."""
@@ -74,13 +73,14 @@ class Cells:
                 return value
         return ""
 
-    def names(self) -> list[str]:
-        return list(self._cells)
+
+def _column_key(name: str) -> str:
+    return name.strip().lstrip("\ufeff").strip().casefold()
 
 
 def header_names(header: Sequence[str]) -> set[str]:
     """A header's names as ``header_matches`` compares them (case and spaces ignored)."""
-    return {h.strip().lstrip("\ufeff").strip().casefold() for h in header}
+    return {_column_key(name) for name in header}
 
 
 # -- dates ----------------------------------------------------------------------------------
@@ -218,54 +218,21 @@ def day_text(year: int | None, month: int, day: int) -> str:
 
 # -- labels ---------------------------------------------------------------------------------
 
-_MOBILE_WORDS = (
-    "mobil",  # mobile, Mobiltelefon, mobiel
-    "cell",
-    "handy",
-    "portable",
-    "movil",
-    "celular",
-    "gsm",
-    "iphone",
-)
+# fmt: off
+_MOBILE_WORDS = ("mobil", "cell", "handy", "portable", "movil", "celular", "gsm", "iphone")
 _FAX_WORDS = ("fax", "telecopie")
 _PAGER_WORDS = ("pager", "beeper", "piepser")
 _WORK_WORDS = (
-    "work",
-    "business",
-    "office",
-    "company",
-    "dienst",
-    "geschaft",
-    "buro",
-    "arbeit",
-    "travail",
-    "bureau",
-    "professionnel",
-    "trabajo",
-    "oficina",
-    "lavoro",
-    "ufficio",
-    "werk",
-    "zakelijk",
-    "kantoor",
-    "trabalho",
-    "comercial",
+    "work", "business", "office", "company", "dienst", "geschaft", "buro", "arbeit", "travail",
+    "bureau", "professionnel", "trabajo", "oficina", "lavoro", "ufficio", "werk", "zakelijk",
+    "kantoor", "trabalho", "comercial",
 )
 _HOME_WORDS = (
-    "home",
-    "privat",  # private, privat, privato
-    "personal",
-    "personnel",
-    "prive",
-    "domicile",
-    "maison",
-    "casa",
-    "thuis",
-    "residencial",
-    "particulier",
+    "home", "privat", "personal", "personnel", "prive", "domicile", "maison", "casa", "thuis",
+    "residencial", "particulier",
 )
 _OTHER_WORDS = ("other", "andere", "sonstig", "autre", "otro", "altro", "overig", "outro")
+# fmt: on
 
 
 def _has(key: str, words: Sequence[str]) -> bool:
@@ -347,10 +314,11 @@ def email_address(text: str) -> str:
 
 
 def emails_in(cell: str, label: str, notes: list[str]) -> list[LabeledValue]:
-    """Every address in a cell (``a@x.org; b@y.org``, ``Ana <ana@x.org>``). A cell without
-    any address goes to ``notes`` rather than failing the whole contact at validation."""
-    values = _ANGLE_ADDRESS.findall(cell) or split_values(cell, _EMAIL_SEPARATORS)
-    found = [LabeledValue(label, a) for a in map(email_address, values) if "@" in a]
+    """Every address in a cell (``a@x.org; b@y.org``, ``Ana <ana@x.org>``); the names
+    around them are left. A cell without any address goes to ``notes`` rather than
+    failing the whole contact at validation."""
+    values = map(email_address, split_values(cell, _EMAIL_SEPARATORS))
+    found = [LabeledValue(label, value) for value in values if "@" in value]
     if not found and cell.strip():
         notes.append(f"Email: {one_line(cell)}")
     return found
@@ -400,18 +368,23 @@ def with_notes(notes: str, extra: Sequence[str]) -> str:
     return f"{notes.rstrip()}\n\n{added}" if notes.strip() else added
 
 
-NO_NAME = "The row has no name, email or organization: there is nothing to call this contact by."
+NO_NAME = (
+    "The row has no name, email, phone or organization: there is nothing to call this contact by."
+)
 
 
 def named_contact(data: ContactData, line: int) -> IncomingContact:
-    """The contact of a row; a row with only a company or only an email is named after
-    it (a name is what Ally needs). RowError for a row without any of them."""
+    """The contact of a row; a row with only a company, an email or a phone number is
+    named after it (a name is what Ally needs, and phones keep many such entries).
+    RowError for a row without any of them."""
     names = (data.given_name, data.family_name, data.display_name, data.nickname)
     if not any(name.strip() for name in names):
         if data.organization.strip():
             data.display_name = data.organization.strip()
         elif data.emails:
             data.display_name = data.emails[0].value
+        elif data.phones:
+            data.display_name = data.phones[0].value
         else:
             raise RowError(NO_NAME)
     return IncomingContact(line=line, data=data)
@@ -788,37 +761,17 @@ _NAME_KEYS = {"name", "nom", "naam"}  # with a first-name column: the last name
 _GIVEN_OR_FULL_KEYS = {"nombre", "nome"}  # with a last-name column: the first name
 _TITLE_KEYS = {"title", "titel", "titre", "titulo", "titolo"}  # job, or Dr./Mrs.
 _BIRTHDAY_KEYS = {"birthday", "geburtstag"}  # Thunderbird's "Birth Day": day of month
+# fmt: off
+# Place words in front of or after a column's name: "Home City", "Privat: Ort", "Email (work)".
 _KIND_WORDS = (
-    "home",
-    "work",
-    "business",
-    "office",
-    "other",
-    "private",
-    "privat",
-    "personal",
-    "dienstlich",
-    "geschaftlich",
-    "mailing",
-    "billing",
-    "shipping",
-    "primary",
-    "primare",
-    "secondary",
-    "sekundare",
-    "alternate",
-    "main",
+    "home", "work", "business", "office", "other", "private", "privat", "personal",
+    "dienstlich", "geschaftlich", "mailing", "billing", "shipping", "primary", "primare",
+    "secondary", "sekundare", "alternate", "main",
 )
 _NO_FALLBACK_WORDS = (
-    "type",
-    "label",
-    "display",
-    "optout",
-    "domain",
-    "status",
-    "bounce",
-    "verified",
+    "type", "label", "display", "optout", "domain", "status", "bounce", "verified",
 )
+# fmt: on
 _PHONE_WORDS = ("phone", "telefon", "telephon", "telefoon", "fax", *_MOBILE_WORDS, "pager")
 _WEB_WORDS = ("website", "webpage", "homepage", "webseite", "url", "linkedin")
 
@@ -1080,7 +1033,7 @@ def contact_of_mapped(
     """The contact in a row read with ``mapping`` (cells by position; missing cells are
     empty). With the ``header``, labels come from the column names ("Work email" →
     "work", "Tel. privat" → "home") and Thunderbird's home and work addresses are told
-    apart. RowError when the row gives no name, email or organization at all."""
+    apart. RowError when the row gives no name, email, phone or organization at all."""
     row = _MappedRow(cells, mapping, header)
     data = ContactData()
     _names(row, data)

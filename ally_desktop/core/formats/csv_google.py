@@ -195,12 +195,14 @@ def _event_label(item: ImportantDate) -> str:
 def _date_cells(
     cells: dict[str, str], dates: Sequence[ImportantDate], rest: list[ImportantDate]
 ) -> None:
-    """The first birthday in ``Birthday``; the other dates as events, then the block."""
+    """The first birthday in "Birthday", the other dates as events; another birthday, or
+    dates beyond the event slots, go to the notes block."""
     birthdays = [d for d in dates if d.kind == "birthday"]
     if birthdays:
         cells["Birthday"] = day_text(birthdays[0].year, birthdays[0].month, birthdays[0].day)
-    others = [d for d in dates if d is not (birthdays[0] if birthdays else None)]
-    for n, item in enumerate(_fit(others, EVENT_SLOTS, rest), start=1):
+    rest.extend(birthdays[1:])
+    events = [d for d in dates if d.kind != "birthday"]
+    for n, item in enumerate(_fit(events, EVENT_SLOTS, rest), start=1):
         cells[f"Event {n} - Label"] = _event_label(item)
         cells[f"Event {n} - Value"] = day_text(item.year, item.month, item.day)
 
@@ -379,7 +381,7 @@ def _organization(
 def contact_of(cells: Mapping[str, str], line: int) -> IncomingContact:
     """The contact a row stands for (cells by column name; unknown or missing columns
     are ignored). Reads Google's current and older exports and Ally's own; RowError
-    when the row has no name, email or organization."""
+    when the row has no name, email, phone or organization."""
     row = Cells(cells)
     numbered = _numbered(cells)
     notes: list[str] = []

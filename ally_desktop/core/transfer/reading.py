@@ -103,7 +103,7 @@ def _csv_reader(source: SourceFile) -> Callable[[CsvRow], IncomingContact]:
 
         def generic(row: CsvRow) -> IncomingContact:
             cells = [csv_cells.restore(c) for c in row.cells]
-            return csv_generic.contact_of_mapped(cells, mapping, row.line)
+            return csv_generic.contact_of_mapped(cells, mapping, row.line, header)
 
         return generic
     if source.format is Format.NATIVE:
