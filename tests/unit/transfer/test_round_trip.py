@@ -1,4 +1,5 @@
-"""Ally's CSV gives back exactly what it was given: cell by cell, and through a store."""
+"""Ally's CSV and vCard give back exactly what they were given: cell by cell, and through a
+store."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ import io
 from pathlib import Path
 
 import peewee as pw
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ally_desktop.core.contacts import create_contact, load_contact, update_contact
 from ally_desktop.core.formats import csv_native
-from ally_desktop.core.formats.common import OutgoingContact
+from ally_desktop.core.formats.common import Format, OutgoingContact
 from ally_desktop.core.records import ContactData
 from ally_desktop.core.transfer.exporting import ExportOptions, export_contacts, write_csv
 from ally_desktop.core.transfer.importing import apply_import, plan_import
@@ -77,8 +79,18 @@ def _portable(db: pw.SqliteDatabase, contact_id: int, ids: dict[int, int]) -> Co
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much],
 )
 @given(st.lists(contacts(other_ids=(0, 1, 2)), min_size=3, max_size=6))
+@pytest.mark.parametrize(
+    "options",
+    [
+        ExportOptions(),
+        ExportOptions(byte_order_mark=True),
+        ExportOptions(format=Format.VCARD),
+        ExportOptions(format=Format.VCARD, vcard_version="4.0"),
+    ],
+    ids=["ally-csv", "ally-csv-bom", "vcard-3", "vcard-4"],
+)
 def test_export_then_import_into_an_empty_store_gives_back_the_same_people(
-    tmp_path: Path, people: list[ContactData]
+    tmp_path: Path, options: ExportOptions, people: list[ContactData]
 ) -> None:
     kept = [(p, _valid(dataclasses.replace(p, connections=[]))) for p in people]
     pairs = [(p, v) for p, v in kept if v is not None]
@@ -100,7 +112,7 @@ def test_export_then_import_into_an_empty_store_gives_back_the_same_people(
             ]
             record = load_contact(source, contact_id)
             update_contact(source, contact_id, dataclasses.replace(record.data, connections=links))
-        export_contacts(sqlite_connection(source), ids, folder / "out.csv")
+        export_contacts(sqlite_connection(source), ids, folder / "out", options)
         position_a = {cid: i for i, cid in enumerate(ids)}
         stored = [_portable(source, cid, position_a) for cid in ids]
         made = [load_contact(source, cid).created_at for cid in ids]
@@ -108,7 +120,7 @@ def test_export_then_import_into_an_empty_store_gives_back_the_same_people(
         close_database(source)
     target = open_database(folder / "b.sqlite3")
     try:
-        plan = plan_import(target, read_file(folder / "out.csv"))
+        plan = plan_import(target, read_file(folder / "out"))
         assert plan.problems == []
         outcome = apply_import(target, plan)
         assert outcome.unresolved_links == 0
