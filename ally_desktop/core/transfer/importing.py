@@ -30,6 +30,7 @@ from ally_desktop.core.transfer.bulk import (
     insert_contacts,
     next_free_id,
 )
+from ally_desktop.core.transfer.collector import collector_paused
 from ally_desktop.core.transfer.merging import merge_contact
 from ally_desktop.core.transfer.reading import ReadResult
 from ally_desktop.core.validation import PHOTO_MAX_BYTES, ValidationError, validate_contact
@@ -175,7 +176,8 @@ def find_duplicates(
 
 def plan_import(db: pw.SqliteDatabase, read: ReadResult) -> ImportPlan:
     """Validate what was read and find who is already stored; writes nothing."""
-    contacts, invalid, photos_dropped = _validated(read.contacts)
+    with collector_paused():
+        contacts, invalid, photos_dropped = _validated(read.contacts)
     problems = sorted([*read.problems, *invalid], key=lambda p: p.line)
     with db.atomic():  # one consistent read
         duplicates = find_duplicates(sqlite_connection(db), contacts)
@@ -214,7 +216,20 @@ def apply_import(
     ``choices`` says what to do per duplicate (by index), ``default`` for the rest.
     ``reuse_ids`` gives the created contacts the ids an earlier run gave them (redo).
     """
-    decided = _decide(plan, choices or {}, default)
+    with collector_paused():
+        return _apply(db, plan, choices or {}, default, reuse_ids, progress, cancelled)
+
+
+def _apply(
+    db: pw.SqliteDatabase,
+    plan: ImportPlan,
+    choices: Mapping[int, DuplicateAction],
+    default: DuplicateAction,
+    reuse_ids: Sequence[int] | None,
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+) -> ImportOutcome:
+    decided = _decide(plan, choices, default)
     outcome = ImportOutcome()
     total = len(plan.contacts)
     with db.atomic("IMMEDIATE"):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from ally_desktop.core import csv_cells
 from ally_desktop.core.formats import csv_native
 from ally_desktop.core.formats.common import Format, IncomingContact, RowError, RowProblem
+from ally_desktop.core.transfer.collector import collector_paused
 from ally_desktop.core.transfer.csv_tables import CsvRow, CsvTable, NoTableError, read_table
 from ally_desktop.core.transfer.detect import format_of_header, looks_like_vcard
 from ally_desktop.core.transfer.text_files import DecodedText, UnreadableFileError, read_text
@@ -149,6 +150,11 @@ def read_source(
 
     Raises NothingToImportError when the file holds neither.
     """
+    with collector_paused():
+        return _read(source, progress, cancelled)
+
+
+def _read(source: SourceFile, progress: Progress | None, cancelled: Cancelled | None) -> ReadResult:
     contact_of = None if source.format is Format.VCARD else _csv_reader(source)
     total_lines = source.decoded.text.count("\n") + 1
     contacts: list[IncomingContact] = []
