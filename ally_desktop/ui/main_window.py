@@ -9,8 +9,18 @@ from typing import TYPE_CHECKING
 
 import peewee as pw
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoStack
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QIcon,
+    QKeySequence,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
@@ -36,6 +46,7 @@ from ally_desktop.ui.timeline.commands import InteractionEditing
 if TYPE_CHECKING:
     from ally_desktop.ui.reminders.page import RemindersPage
     from ally_desktop.ui.timeline.page import TimelinePage
+    from ally_desktop.ui.transfer.commands import DoneImport
 
 DEMO_SIZE = 250
 CONTACTS_VIEW, TIMELINE_VIEW, REMINDERS_VIEW = range(3)
@@ -73,6 +84,7 @@ class MainWindow(QMainWindow):
         self.contacts.addRequested.connect(self.quick_add)
         self.contacts.demoRequested.connect(self.load_demo)
         self.contacts.selectionChanged.connect(self._update_actions)
+        self.contacts.exportRequested.connect(lambda: self.show_export(selected=True))
 
         self.views = QStackedWidget()
         self.navigation = QListWidget()
@@ -105,6 +117,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(main, 1)
         self.setCentralWidget(body)
         self._tray: object | None = None  # the tray, when Ally lives there
+        self._transfer_folder: Path | None = None  # where the last import or export was
+        self._transfer_dialog: QDialog | None = None  # the last one: deleted when replaced
+        self.setAcceptDrops(True)  # a contacts file dropped on the window is imported
         self._quitting = False
         self._build_actions()
         self.resize(1200, 760)
@@ -268,8 +283,20 @@ class MainWindow(QMainWindow):
             "appointment-soon",
             "Set a reminder, about the selected person or free-standing (Ctrl+R)",
         )
-        self.import_action = self._action("&Import…", lambda: None)
-        self.import_action.setEnabled(False)
+        self.import_action = self._action(
+            "&Import…",
+            lambda: self.show_import(),
+            "Ctrl+Shift+I",
+            "document-import",
+            "Add people from a CSV or vCard file (Ctrl+Shift+I), or drop the file here",
+        )
+        self.export_action = self._action(
+            "&Export…",
+            lambda: self.show_export(),
+            "Ctrl+Shift+E",
+            "document-export",
+            "Write people to a CSV or vCard file (Ctrl+Shift+E)",
+        )
         self.trash_action = self._action(
             "&Trash…",
             self.show_trash,
@@ -316,6 +343,7 @@ class MainWindow(QMainWindow):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.import_action)
+        file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.trash_action)
         file_menu.addSeparator()
@@ -523,6 +551,112 @@ class MainWindow(QMainWindow):
             return
         self.changes.announce(ChangeSet((), membership=True))
         self.statusBar().showMessage(f"Added {DEMO_SIZE} demo people.", 6000)
+
+    # --- import and export ----------------------------------------------------------
+    def show_export(self, *, selected: bool = False) -> None:
+        """The export dialog, offering everyone, the filtered list and the selection.
+
+        ``selected``: asked from the list's menu ("Export selected…"), so the selection
+        is chosen first even when it is one person.
+        """
+        from ally_desktop.core.contact_queries import ContactQuery, contact_ids
+        from ally_desktop.ui.transfer.export_dialog import ExportDialog, export_scopes, is_filtered
+
+        page = self.contacts
+        page.model.load_rest()  # the whole list, not only its first screenful
+        every = contact_ids(self._db, ContactQuery(include_archived=True))
+        # A copy: the list may be reloaded while the dialog is open.
+        listed = page.model.ids()[:] if is_filtered(page.model.query) else None
+        on_contacts = selected or self.current_view() == CONTACTS_VIEW
+        chosen = page.selected_ids() if on_contacts else []
+        scopes, default = export_scopes(every, listed, chosen, prefer_selection=selected)
+        dialog = ExportDialog(self._db, scopes, default, self._transfer_folder, self)
+        dialog.exported.connect(self._exported)
+        self._keep_transfer_dialog(dialog)
+        dialog.open()
+
+    def _exported(self, count: int, path: Path) -> None:
+        self._transfer_folder = path.parent
+        people = "person" if count == 1 else "people"
+        self.statusBar().showMessage(f"Exported {count:,} {people} to {path.name}", 8000)
+
+    def show_import(self, path: Path | None = None) -> None:
+        """Import a file: the one given (dropped), else the one the user picks."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from ally_desktop.core.transfer.reading import (
+            NoTableError,
+            UnreadableFileError,
+            open_source,
+        )
+        from ally_desktop.ui.transfer.import_dialog import ImportDialog
+
+        if path is None:
+            folder = self._transfer_folder or Path.home()
+            chosen, _ = QFileDialog.getOpenFileName(
+                self,
+                "Import contacts",
+                str(folder),
+                "Contacts (*.csv *.vcf *.vcard *.txt);;All files (*)",
+            )
+            if not chosen:
+                return
+            path = Path(chosen)
+        try:
+            source = open_source(path)
+        except (UnreadableFileError, NoTableError) as exc:
+            self.show_error(f"{exc} Nothing was imported.")
+            return
+        self._transfer_folder = path.parent
+        self.navigation.setCurrentRow(CONTACTS_VIEW)
+        dialog = ImportDialog(self._db, source, self)
+        dialog.imported.connect(self._imported)
+        self._keep_transfer_dialog(dialog)
+        dialog.open()
+
+    def _keep_transfer_dialog(self, dialog: QDialog) -> None:
+        """Free the previous import or export dialog (a file's worth of data), unless it
+        is still open or its job is still winding down."""
+        from ally_desktop.ui.transfer.export_dialog import ExportDialog
+        from ally_desktop.ui.transfer.import_dialog import ImportDialog
+
+        previous = self._transfer_dialog
+        idle = isinstance(previous, ExportDialog | ImportDialog) and not previous.busy()
+        if previous is not None and idle and not previous.isVisible():
+            previous.deleteLater()
+        self._transfer_dialog = dialog
+
+    def _imported(self, done: DoneImport) -> None:
+        from ally_desktop.ui.transfer.commands import record_import
+
+        record_import(self._db, self.undo_stack, self.changes, done)
+        self.statusBar().showMessage(done.message(), 10000)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        self._accept_if_importable(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+        self._accept_if_importable(event)
+
+    def _accept_if_importable(self, event: QDropEvent) -> None:
+        """Refused while still dragging: the pointer shows at once what cannot be dropped."""
+        from ally_desktop.ui.transfer.drops import importable_path
+
+        if importable_path(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        from ally_desktop.ui.transfer.drops import importable_path
+
+        path = importable_path(event.mimeData())
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        # Opened from the event loop: the program the file came from is not kept waiting.
+        QTimer.singleShot(0, lambda: self.show_import(path))
 
     def about(self) -> None:
         QMessageBox.about(

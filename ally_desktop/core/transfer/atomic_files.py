@@ -20,6 +20,9 @@ from typing import TextIO
 class WriteFailedError(OSError):
     """The file could not be written; the message says why, for the user."""
 
+    def __str__(self) -> str:
+        return str(self.strerror or super().__str__())  # the sentence, not "[Errno 28] ..."
+
 
 def describe_os_error(exc: OSError, path: Path) -> str:
     """What went wrong, in words (not an errno)."""

@@ -56,6 +56,11 @@ class ImportCancelledError(Exception):
     """The user stopped the import; nothing was stored."""
 
 
+class ImportRedoConflictError(LookupError):
+    """A redo cannot give the people back their ids: others took them meanwhile (say an
+    ``ally import`` while the window was open). Nothing was stored."""
+
+
 @dataclass(frozen=True)
 class Duplicate:
     index: int  # into ImportPlan.contacts
@@ -245,8 +250,9 @@ def _apply(
                 merging.append((index, action[1]))
             else:
                 outcome.skipped += 1
-        fresh = list(reuse_ids) if reuse_ids is not None else []
-        if len(fresh) != len(creating):
+        if reuse_ids is not None:
+            fresh = _free(conn, reuse_ids, len(creating))
+        else:
             start = next_free_id(conn)
             fresh = list(range(start, start + len(creating)))
         done = 0
@@ -277,6 +283,22 @@ def _apply(
     if progress is not None:
         progress(total, total)
     return outcome
+
+
+def _free(conn: sqlite3.Connection, ids: Sequence[int], wanted: int) -> list[int]:
+    """``ids`` when they are as many as needed and none is taken, else the conflict."""
+    taken = 0
+    for start in range(0, len(ids), 500):
+        batch = list(ids[start : start + 500])
+        marks = ",".join("?" * len(batch))
+        sql = f"SELECT count(*) FROM contact WHERE id IN ({marks})"
+        taken += conn.execute(sql, batch).fetchone()[0]
+    if taken or len(ids) != wanted:
+        raise ImportRedoConflictError(
+            "The import cannot be redone: people were added meanwhile in their places."
+            " Import the file again instead."
+        )
+    return list(ids)
 
 
 def _link(

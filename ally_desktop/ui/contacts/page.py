@@ -75,6 +75,7 @@ class ContactsPage(QWidget):
     remindRequested = Signal(int)  # noqa: N815 (a contact id)
     reminderEditRequested = Signal(int)  # noqa: N815 (a reminder id)
     interactionEditRequested = Signal(int)  # noqa: N815
+    exportRequested = Signal()  # noqa: N815 (export the selected people)
 
     def __init__(
         self,
@@ -508,9 +509,15 @@ class ContactsPage(QWidget):
         actions: list[tuple[str, Callable[[], None], bool]] = [
             ("Edit…", lambda: self.editRequested.emit(ids[0]), len(ids) == 1),
             ("Move to trash", self.delete_selected, bool(ids)),
+            ("", lambda: None, False),  # a separator
+            ("Export selected…", self.exportRequested.emit, bool(ids)),
         ]
         for text, slot, enabled in actions:
+            if not text:
+                menu.addSeparator()
+                continue
             action = menu.addAction(text)
             action.setEnabled(enabled)
             action.triggered.connect(slot)
         menu.exec(self.table.viewport().mapToGlobal(position))
+        menu.deleteLater()  # a menu per right-click: not kept for the page's lifetime

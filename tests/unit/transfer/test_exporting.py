@@ -134,11 +134,14 @@ def test_file_system_errors_are_put_in_words(error: OSError, words: str) -> None
     assert words in describe_os_error(error, Path("/media/usb/allies.csv"))
 
 
-def test_a_missing_folder_is_explained(
+def test_a_missing_folder_is_explained_in_a_sentence(
     db: pw.SqliteDatabase, people: list[int], out_dir: Path
 ) -> None:
-    with pytest.raises(WriteFailedError, match="does not exist"):
+    with pytest.raises(WriteFailedError) as caught:
         export_contacts(sqlite_connection(db), people[:3], out_dir / "gone" / "a.csv")
+    assert (
+        str(caught.value) == f"The folder {out_dir / 'gone'} does not exist (was a drive removed?)."
+    )
 
 
 def test_a_folder_as_the_target_is_explained(

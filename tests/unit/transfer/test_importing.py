@@ -13,6 +13,7 @@ from ally_desktop.core.records import ContactData, LabeledValue
 from ally_desktop.core.transfer.importing import (
     DuplicateAction,
     ImportCancelledError,
+    ImportRedoConflictError,
     apply_import,
     plan_import,
     undo_import,
@@ -239,3 +240,16 @@ def test_an_import_waits_for_another_writer_and_then_succeeds(
         release.join()
         other.close()
     assert len(outcome.created_ids) == 1
+
+
+def test_a_redo_whose_ids_were_taken_meanwhile_stores_nothing_and_says_so(
+    db: pw.SqliteDatabase, tmp_path: Path
+) -> None:
+    plan = plan_import(db, read_file(_write(tmp_path, [",Bo,,,,,,,", ",Cy,,,,,,,"])))
+    outcome = apply_import(db, plan)
+    undo_import(db, outcome)
+    create_contact(db, ContactData(given_name="Someone else"))  # takes the first id again
+    before = _snapshot(db)
+    with pytest.raises(ImportRedoConflictError, match="cannot be redone"):
+        apply_import(db, plan, reuse_ids=outcome.created_ids)
+    assert _snapshot(db) == before
