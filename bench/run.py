@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import cli_start, memory, reminders, search, startup, timeline
+from bench import cli_start, memory, reminders, search, startup, timeline, transfer
 from bench.common import Result, error_result, scratch_root
 from bench.dataset import Dataset, ensure_dataset
 from bench.report import machine, print_notes, print_table, write_markdown
@@ -24,8 +24,8 @@ from bench.report import machine, print_notes, print_table, write_markdown
 FULL_CONTACTS = 100_000
 QUICK_CONTACTS = 10_000
 SMALL_CONTACTS = 200
-PARTS = ("cli", "startup", "memory", "search", "timeline", "reminders")
-CONTACTS_PARTS = ("startup", "memory", "search")  # on the contacts dataset
+PARTS = ("cli", "startup", "memory", "search", "timeline", "reminders", "transfer")
+CONTACTS_PARTS = ("startup", "memory", "search", "transfer")  # on the contacts dataset
 INTERACTIONS_PARTS = ("timeline", "reminders")  # on the Timeline's dataset
 
 
@@ -41,6 +41,8 @@ class Repeats:
     reminders_compute: int
     reminders_open: int
     reminders_timer: int
+    transfer_export: int
+    transfer_import: int
 
 
 FULL = Repeats(
@@ -54,6 +56,8 @@ FULL = Repeats(
     reminders_compute=7,
     reminders_open=5,
     reminders_timer=200,
+    transfer_export=5,
+    transfer_import=3,
 )
 QUICK = Repeats(
     startup=3,
@@ -66,6 +70,8 @@ QUICK = Repeats(
     reminders_compute=3,
     reminders_open=2,
     reminders_timer=200,
+    transfer_export=3,
+    transfer_import=2,
 )
 
 
@@ -244,6 +250,21 @@ def main(argv: list[str] | None = None) -> int:
                 f"< {reminders.NEXT_ALERT_GOAL_MS:g} ms at p95",
                 lambda: reminders.measure_timer(
                     data["timeline"], repeats.reminders_timer, scratch_dir
+                ),
+            )
+        if "transfer" in parts:
+            results += _attempt(
+                "Transfer: export every contact to Ally's CSV",
+                f"<= {transfer.EXPORT_GOAL_RATIO:g}x",
+                lambda: transfer.measure_export(
+                    data["contacts"], repeats.transfer_export, scratch_dir
+                ),
+            )
+            results += _attempt(
+                "Transfer: import a Google Contacts CSV",
+                f"<= {transfer.IMPORT_GOAL_RATIO:g}x",
+                lambda: transfer.measure_import(
+                    data["contacts"], repeats.transfer_import, scratch_dir
                 ),
             )
     finally:

@@ -25,8 +25,13 @@ def _after_quotes(text: str) -> str:
     return text.lstrip(QUOTE)
 
 
+_FIRST_CHARACTERS = frozenset((*TRIGGERS, QUOTE))
+
+
 def neutralise(value: str) -> str:
     """The cell as written to a CSV: inert in a spreadsheet."""
+    if value[:1] not in _FIRST_CHARACTERS:  # most cells: one look at the first character
+        return value
     if _after_quotes(value).startswith(TRIGGERS):
         # Quotes already in front of a trigger get one more, so that reading back takes
         # off exactly one: nothing typed is lost.

@@ -17,6 +17,7 @@ what the other program's columns have no room for.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
@@ -74,6 +75,7 @@ class Cells:
         return ""
 
 
+@functools.lru_cache(maxsize=4096)  # a file repeats its header's names on every row
 def _column_key(name: str) -> str:
     return name.strip().lstrip("\ufeff").strip().casefold()
 

@@ -12,6 +12,7 @@ read. Ally writes the current layout with a fixed number of slots (``HEADER``).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from typing import TypeVar
@@ -242,18 +243,26 @@ def row_of(contact: OutgoingContact) -> list[str]:
 # -- reading -------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)  # a file repeats its header's names on every row
+def _numbered_column(name: str) -> tuple[str, int, str] | None:
+    """("phone", 1, "value") for "Phone 1 - Value"; the older export's "Type" is today's
+    "Label"; None for a column that is not numbered."""
+    match = _NUMBERED.match(name.lstrip("\ufeff"))
+    if not match:
+        return None
+    part = match["part"].casefold()
+    return match["kind"].casefold(), int(match["n"]), "label" if part == "type" else part
+
+
 def _numbered(cells: Mapping[str, str]) -> dict[str, dict[int, dict[str, str]]]:
-    """The numbered columns by kind, number and part: ``{"phone": {1: {"value": …}}}``;
-    the older export's "Type" is today's "Label"."""
+    """The numbered columns by kind, number and part: ``{"phone": {1: {"value": …}}}``."""
     groups: dict[str, dict[int, dict[str, str]]] = {}
     for name, value in cells.items():
-        match = _NUMBERED.match(name.lstrip("\ufeff"))
-        if not match:
+        column = _numbered_column(name)
+        if column is None:
             continue
-        part = match["part"].casefold()
-        part = "label" if part == "type" else part
-        kind = groups.setdefault(match["kind"].casefold(), {})
-        kind.setdefault(int(match["n"]), {})[part] = value or ""
+        kind, number, part = column
+        groups.setdefault(kind, {}).setdefault(number, {})[part] = value or ""
     return groups
 
 

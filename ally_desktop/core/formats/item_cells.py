@@ -9,6 +9,7 @@ break is written ``\\n``). ``split_items(join_items(x)) == x`` for any text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 SEPARATOR = ";"
@@ -16,8 +17,11 @@ _ESCAPES = {"\\": "\\\\", ";": "\\;", "\n": "\\n", "\r": "\\r"}
 _UNESCAPES = {"\\": "\\", ";": ";", "n": "\n", "r": "\r"}
 
 
+_NEEDS_ESCAPE = re.compile(r"[\\;\n\r]")
+
+
 def escape(part: str) -> str:
-    if not any(ch in part for ch in _ESCAPES):
+    if _NEEDS_ESCAPE.search(part) is None:  # nearly every part: nothing to do
         return part
     return "".join(_ESCAPES.get(ch, ch) for ch in part)
 
