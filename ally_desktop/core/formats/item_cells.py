@@ -28,14 +28,18 @@ def escape(part: str) -> str:
 
 def join_item(parts: Sequence[str]) -> str:
     """One item: its parts escaped and joined; trailing empty parts are left off."""
-    kept = list(parts)
-    while len(kept) > 1 and kept[-1] == "":
-        kept.pop()
-    return SEPARATOR.join(escape(p) for p in kept)
+    end = len(parts)
+    while end > 1 and parts[end - 1] == "":
+        end -= 1
+    if end == 1:
+        return escape(parts[0])
+    return SEPARATOR.join([escape(part) for part in parts[:end]])
 
 
 def join_items(items: Sequence[Sequence[str]]) -> str:
-    return "\n".join(join_item(parts) for parts in items)
+    if not items:  # most lists of most people
+        return ""
+    return "\n".join([join_item(parts) for parts in items])
 
 
 def split_item(text: str) -> list[str]:

@@ -9,9 +9,10 @@ only: a file holds each connection once.
 from __future__ import annotations
 
 import sqlite3
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from ally_desktop.core.formats.common import OutgoingContact
@@ -52,11 +53,10 @@ _CHILDREN = {
 
 
 def _grouped(conn: sqlite3.Connection, sql: str, batch: Sequence[int]) -> dict[int, list[Any]]:
-    groups: dict[int, list[Any]] = defaultdict(list)
+    """Rows by their first column (the contact), which the query orders by."""
     marks = ",".join("?" * len(batch))
-    for row in conn.execute(sql.format(marks=marks), batch):
-        groups[row[0]].append(row[1:])
-    return groups
+    rows = conn.execute(sql.format(marks=marks), batch)
+    return {contact_id: list(group) for contact_id, group in groupby(rows, itemgetter(0))}
 
 
 def _batch(conn: sqlite3.Connection, batch: Sequence[int]) -> Iterator[OutgoingContact]:
@@ -88,16 +88,16 @@ def _batch(conn: sqlite3.Connection, batch: Sequence[int]) -> Iterator[OutgoingC
             notes=row[14],
             ambitions=row[15],
             archived=bool(row[16]),
-            emails=[LabeledValue(*r) for r in emails.get(contact_id, empty)],
-            phones=[LabeledValue(*r) for r in phones.get(contact_id, empty)],
-            links=[LabeledValue(*r) for r in links.get(contact_id, empty)],
-            addresses=[Address(*r) for r in addresses.get(contact_id, empty)],
-            topics=[r[0] for r in topics.get(contact_id, empty)],
-            tags=[r[0] for r in tags.get(contact_id, empty)],
-            dates=[ImportantDate(*r) for r in dates.get(contact_id, empty)],
+            emails=[LabeledValue(r[1], r[2]) for r in emails.get(contact_id, empty)],
+            phones=[LabeledValue(r[1], r[2]) for r in phones.get(contact_id, empty)],
+            links=[LabeledValue(r[1], r[2]) for r in links.get(contact_id, empty)],
+            addresses=[Address(*r[1:]) for r in addresses.get(contact_id, empty)],
+            topics=[r[1] for r in topics.get(contact_id, empty)],
+            tags=[r[1] for r in tags.get(contact_id, empty)],
+            dates=[ImportantDate(*r[1:]) for r in dates.get(contact_id, empty)],
             connections=[
                 ConnectionLink(other, kind, True, label, note)
-                for other, kind, label, note in connections.get(contact_id, empty)
+                for _, other, kind, label, note in connections.get(contact_id, empty)
             ],
         )
         yield OutgoingContact(contact_id, data, row[17], row[18])
