@@ -10,7 +10,7 @@ break is written ``\\n``). ``split_items(join_items(x)) == x`` for any text.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 SEPARATOR = ";"
 _ESCAPES = {"\\": "\\\\", ";": "\\;", "\n": "\\n", "\r": "\\r"}
@@ -42,25 +42,28 @@ def join_items(items: Sequence[Sequence[str]]) -> str:
     return "\n".join([join_item(parts) for parts in items])
 
 
-def split_item(text: str) -> list[str]:
-    """The parts of one item (escapes undone); a lone backslash at the end is kept."""
+def split_escaped(text: str, separator: str | None, unescapes: Mapping[str, str]) -> list[str]:
+    """``text`` split on each ``separator`` not escaped by a backslash (None: not split),
+    with the escapes in ``unescapes`` undone; any other backslash is kept as it is."""
     parts: list[str] = []
     current: list[str] = []
     chars = iter(text)
     for ch in chars:
         if ch == "\\":
-            following = next(chars, None)
-            if following is None:
-                current.append("\\")
-            else:
-                current.append(_UNESCAPES.get(following, "\\" + following))
-        elif ch == SEPARATOR:
+            following = next(chars, "")
+            current.append(unescapes.get(following, "\\" + following))
+        elif ch == separator:
             parts.append("".join(current))
             current = []
         else:
             current.append(ch)
     parts.append("".join(current))
     return parts
+
+
+def split_item(text: str) -> list[str]:
+    """The parts of one item (escapes undone); a lone backslash at the end is kept."""
+    return split_escaped(text, SEPARATOR, _UNESCAPES)
 
 
 def split_items(cell: str) -> list[list[str]]:

@@ -49,6 +49,7 @@ from ally_desktop.core.formats.common import (
     RowProblem,
 )
 from ally_desktop.core.formats.csv_native import parse_day
+from ally_desktop.core.formats.item_cells import split_escaped
 from ally_desktop.core.records import (
     Address,
     Closeness,
@@ -371,20 +372,7 @@ def _split(value: str, separator: str | None) -> list[str]:
     ``\\,`` ``\\;`` ``\\\\`` ``\\n`` are vCard's escapes; ``\\:`` is Apple's (in URLs).
     Any other backslash is kept, as 2.1 files hold Windows paths unescaped.
     """
-    parts: list[str] = []
-    current: list[str] = []
-    chars = iter(value.replace("\r\n", "\n").replace("\r", "\n"))
-    for ch in chars:
-        if ch == "\\":
-            following = next(chars, "")
-            current.append(_UNESCAPES.get(following, "\\" + following))
-        elif ch == separator:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    parts.append("".join(current))
-    return parts
+    return split_escaped(value.replace("\r\n", "\n").replace("\r", "\n"), separator, _UNESCAPES)
 
 
 def _text(value: str) -> str:

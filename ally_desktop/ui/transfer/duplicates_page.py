@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from ally_desktop.core.transfer.importing import Duplicate, DuplicateAction, ImportPlan
+from ally_desktop.ui.transfer.heading import page_title
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 LINE, THEIR_NAME, MATCH, WHY, ACTION = range(5)
@@ -151,11 +152,7 @@ class DuplicatesPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model: DuplicatesModel | None = None
-        self.title = QLabel()
-        font = self.title.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        self.title.setFont(font)
+        self.title = page_title()
         self.explanation = QLabel(
             "Merge adds what the file knows to the person in Ally; Skip leaves them as they"
             " are; Create new adds a second person."

@@ -37,6 +37,7 @@ from ally_desktop.core.transfer.reading import (
     UnreadableFileError,
     open_source,
 )
+from ally_desktop.ui.transfer.heading import page_title
 
 PREVIEW_ROWS = 5
 MAPPING_ROW = 0  # for "Other CSV", the first row of the preview holds the combo boxes
@@ -74,12 +75,8 @@ class FilePage(QWidget):
         self.source: SourceFile | None = source
         self.error_text = ""
 
-        self.title = QLabel(self.path.name)
+        self.title = page_title(self.path.name)
         self.title.setObjectName("pageTitle")
-        font = self.title.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        self.title.setFont(font)
         self.title.setToolTip(str(self.path))
 
         self.format_combo = QComboBox()

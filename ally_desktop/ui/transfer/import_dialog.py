@@ -45,6 +45,7 @@ from ally_desktop.store.errors import StoreError, user_facing_errors
 from ally_desktop.ui.transfer.commands import DoneImport
 from ally_desktop.ui.transfer.duplicates_page import DuplicatesPage
 from ally_desktop.ui.transfer.file_page import FilePage
+from ally_desktop.ui.transfer.heading import page_title
 from ally_desktop.ui.transfer.jobs import (
     BackgroundJob,
     Cancelled,
@@ -71,11 +72,7 @@ class ReadyPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel()
-        font = self.title.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        self.title.setFont(font)
+        self.title = page_title()
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.people = QListWidget()

@@ -14,6 +14,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QLabel, QListWidget, QRadioButton, QVBoxLayout, QWidget
 
 from ally_desktop.core.formats.common import RowProblem
+from ally_desktop.ui.transfer.heading import page_title
 
 MAX_LISTED = 1000  # a broken file may have 100,000 bad rows; the first thousand say enough
 
@@ -27,11 +28,7 @@ class ProblemsPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel()
-        font = self.title.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        self.title.setFont(font)
+        self.title = page_title()
         self.explanation = QLabel(
             "These rows are left out. Fix them in the file and import it again, or import"
             " the others now."
