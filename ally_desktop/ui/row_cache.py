@@ -9,7 +9,7 @@ scrolling through a million rows keeps memory flat.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Generic, TypeVar
 
 R = TypeVar("R")
@@ -39,6 +39,13 @@ class RowCache(Generic[R]):
         while len(self._rows) > self._capacity:
             self._rows.popitem(last=False)
         return self._rows.get(key)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self) -> Iterator[int]:
+        """The keys of the rows held, oldest first."""
+        return iter(self._rows)
 
     def forget(self, key: int) -> None:
         self._rows.pop(key, None)
