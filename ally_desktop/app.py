@@ -5,7 +5,11 @@
 3. application — the QApplication, its name and icon;
 4. crash hook  — uncaught exceptions are logged and shown, never silent;
 5. instance    — one Ally per data directory: a second launch raises the first and exits 0;
-6. database    — open, check the schema, migrate;
+6. database    — look at the file first (``store.recovery.diagnose``: header, tables,
+                 schema version, and ``quick_check`` when the file is small); a damaged
+                 or foreign file gets the choices of ``ui.damaged_dialog`` (restore the
+                 latest good backup, recover what can be read, or quit), a file of a
+                 newer Ally is refused untouched; then open, migrate;
 7. window      — the main window, its layout as it was left.
 """
 
@@ -17,10 +21,13 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ally_desktop import APP_NAME, __version__
 from ally_desktop.paths import DataPaths, ensure_data_dir
+
+if TYPE_CHECKING:
+    import peewee as pw
 
 log = logging.getLogger("ally")
 T = TypeVar("T")
@@ -35,6 +42,7 @@ def stage(name: str) -> Iterator[None]:
 
 
 LOG_MAX_BYTES = 1_000_000
+BACKGROUND_CHECK_FALLBACK_MS = 5000
 LOG_BACKUPS = 3
 
 
@@ -75,13 +83,16 @@ def run(
     paths = ensure_data_dir(data_dir)
     directories_done = time.perf_counter()
     setup_logging(paths)
+    from ally_desktop.crash_file import enable_crash_file
+
+    enable_crash_file(paths)  # a segfault or an abort leaves its stacks for the next start
     logging_done = time.perf_counter()
     log.info("%s %s starting on %s", APP_NAME, __version__, paths.root)
     log.info("stage directories: done in %.0f ms", (directories_done - started) * 1000)
     log.info("stage logging: done in %.0f ms", (logging_done - directories_done) * 1000)
 
     with stage("application"):
-        from PySide6.QtWidgets import QApplication, QMessageBox
+        from PySide6.QtWidgets import QApplication
 
         app = QApplication.instance() or QApplication(sys.argv[:1])
         assert isinstance(app, QApplication)
@@ -107,15 +118,13 @@ def run(
         server = InstanceServer(paths.root)
 
     with stage("database"):
-        from ally_desktop.store.db import close_database, open_database
-        from ally_desktop.store.errors import StoreError
+        from ally_desktop.store.db import close_database
 
-        try:
-            db = open_database(paths.database)
-        except StoreError as exc:
-            log.error("cannot open the database: %s", exc)
-            QMessageBox.critical(None, APP_NAME, f"Ally cannot open its data file.\n\n{exc}")
+        opened = open_data_file(paths)
+        if opened is None:
+            server.close()
             return 1
+        db, check_later = opened
 
     with stage("window"):
         from ally_desktop.ui.main_window import MainWindow
@@ -134,8 +143,15 @@ def run(
         # What fell due while Ally was closed is looked up once the list has painted:
         # a long backlog must not hold back the first frame.
         window.contacts.ready.connect(notifications.start)
+        # Crash report, trash expiry and the daily backup: after the first paint too.
+        from ally_desktop.ui.housekeeping import start_housekeeping
+
+        window.contacts.ready.connect(lambda: start_housekeeping(window, db, paths))
         if on_window is not None:
             on_window(window)
+
+    if check_later:
+        _check_in_background(paths, window)
 
     try:
         code = app.exec()
@@ -144,6 +160,84 @@ def run(
         close_database(db)
         log.info("%s closed", APP_NAME)
     return int(code)
+
+
+def open_data_file(paths: DataPaths) -> tuple[pw.SqliteDatabase, bool] | None:
+    """The database stage: look, resolve what is wrong, open. Returns the database and
+    whether it still needs its ``quick_check`` (a file too big to check at every start),
+    or None when Ally must quit (after telling why).
+
+    Newer schema: refused with a message, the file untouched (not opened read-only:
+    this Ally cannot know what a newer schema means). Damaged or not Ally's: the
+    choices of the damaged dialog. What the quick look missed and ``open_database``
+    finds goes to the same dialog.
+    """
+    from PySide6.QtWidgets import QMessageBox
+
+    from ally_desktop.store.db import open_database
+    from ally_desktop.store.errors import StoreError
+    from ally_desktop.store.recovery import (
+        HealthKind,
+        clear_check_mark,
+        diagnose,
+        health_from_error,
+    )
+
+    def refuse(text: str) -> None:
+        log.error("cannot open the database: %s", text)
+        QMessageBox.critical(None, APP_NAME, f"Ally cannot open its data file.\n\n{text}")
+
+    try:
+        health = diagnose(paths.database)
+    except StoreError as exc:
+        refuse(str(exc))
+        return None
+    if health.kind is HealthKind.OK:
+        how = "quick_check passed" if health.checked else "quick_check after the first paint"
+        log.info("data file: ok, %s bytes (%s)", f"{health.size:,}", how)
+    else:
+        log.info("data file: %s", health.kind)
+    for _attempt in range(3):
+        if health.kind is HealthKind.NEWER:
+            refuse(f"{health.headline}.\n\n{health.reason}")
+            return None
+        if not health.opens_as_is or health.kind is HealthKind.EMPTY:
+            from ally_desktop.ui.damaged_dialog import resolve_damage
+
+            log.warning("data file: %s (%s)", health.message, health.detail)
+            if not resolve_damage(paths, health):
+                log.info("quitting: the data file was left as it is")
+                return None
+        try:
+            database = open_database(paths.database)
+        except StoreError as exc:
+            found = health_from_error(paths.database, exc)
+            if found is None:
+                refuse(str(exc))
+                return None
+            health = found
+            continue
+        if health.checked and health.kind is HealthKind.OK:
+            clear_check_mark(paths.database)
+        return database, health.kind is HealthKind.OK and not health.checked
+    refuse(f"{health.headline}. {health.reason}")
+    return None
+
+
+def _check_in_background(paths: DataPaths, window: object) -> None:
+    """``quick_check`` of a big file once the list has painted (or after a few seconds,
+    for a window started in the tray that never paints); damage found is reported and
+    makes the next start check up front."""
+    from PySide6.QtCore import QTimer
+
+    from ally_desktop.ui.damaged_dialog import BackgroundCheck, warn_damaged_while_open
+    from ally_desktop.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    check = BackgroundCheck(paths.database, window)
+    check.damaged.connect(lambda health: warn_damaged_while_open(window, health, window.quit))
+    window.contacts.ready.connect(check.start)
+    QTimer.singleShot(BACKGROUND_CHECK_FALLBACK_MS, check.start)
 
 
 def stop_on_signals(app: object) -> None:

@@ -16,7 +16,14 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-from ally_desktop import APP_NAME, __version__, cli_reminders, cli_transfer
+from ally_desktop import (
+    APP_NAME,
+    __version__,
+    cli_recover,
+    cli_reminders,
+    cli_safety,
+    cli_transfer,
+)
 from ally_desktop.cli_support import (
     EXIT_BAD_INPUT,
     EXIT_OK,
@@ -105,6 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
     help_given.add_argument("--received", metavar="WHAT", help="help you received")
     cli_reminders.add_parsers(commands)
     cli_transfer.add_parsers(commands)
+    cli_safety.add_parsers(commands)
+    cli_recover.add_parsers(commands)
     return parser
 
 
@@ -249,6 +258,9 @@ COMMANDS = {
     "due": cli_reminders.cmd_due,
     "export": cli_transfer.cmd_export,
     "import": cli_transfer.cmd_import,
+    "backup": cli_safety.cmd_backup,
+    "restore": cli_safety.cmd_restore,
+    "recover": cli_recover.cmd_recover,
 }
 
 

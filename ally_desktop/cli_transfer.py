@@ -195,6 +195,18 @@ def _report_problems(plan: ImportPlan) -> None:
         print(f"  … and {hidden:,} more", file=sys.stderr)
 
 
+def _back_up_before_import(database: Path) -> None:
+    """A "pre-import" backup, just before anything is stored: an import can be taken back
+    with Undo in the window, but only a backup brings back what a merge overwrote."""
+    from ally_desktop.store.backups import BackupError, make_backup
+
+    try:
+        info = make_backup(database, database.parent, "pre-import")
+    except BackupError as exc:
+        raise CommandError(f"{exc} Nothing was imported.") from exc
+    print(f"Backed up the data first: {info.path}")
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from ally_desktop.core.formats.common import Format
     from ally_desktop.core.transfer.importing import (
@@ -255,6 +267,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         if args.dry_run:
             print("Dry run: nothing was written.")
             return EXIT_OK
+        _back_up_before_import(Path(str(database.database)))
         outcome = apply_import(database, plan, default=action, progress=_progress("Importing"))
     finally:
         close_database(database)

@@ -39,6 +39,11 @@ class DataPaths:
     def settings(self) -> Path:
         return self.root / "settings.ini"
 
+    @property
+    def backups(self) -> Path:
+        """The default backups folder (``backups.json`` may name another one)."""
+        return self.root / "backups"
+
 
 def default_data_dir() -> Path:
     """The platform's user data directory for Ally (imported lazily: it costs start-up time)."""

@@ -27,7 +27,7 @@ from ally_desktop.core.records import (
 from ally_desktop.core.text import sort_key, utc_now, vocabulary_key
 from ally_desktop.core.validation import validate_contact
 from ally_desktop.store import schedule, search
-from ally_desktop.store.db import id_batches, sqlite_connection
+from ally_desktop.store.db import id_batches, sqlite_connection, writing
 from ally_desktop.store.models import (
     Connection,
     Contact,
@@ -176,7 +176,7 @@ def create_contact(db: pw.SqliteDatabase, data: ContactData, contact_id: int | N
     """Store a new contact (validated); ``contact_id`` re-creates one with its old id (redo)."""
     data = validate_contact(data)
     now = utc_now()
-    with db.atomic():
+    with writing(db):
         columns = _contact_columns(data) | {"created_at": now, "updated_at": now}
         if contact_id is not None:
             columns["id"] = contact_id
@@ -189,7 +189,7 @@ def create_contact(db: pw.SqliteDatabase, data: ContactData, contact_id: int | N
 def update_contact(db: pw.SqliteDatabase, contact_id: int, data: ContactData) -> None:
     """Replace everything about a contact with ``data`` (validated), in one transaction."""
     data = validate_contact(data)
-    with db.atomic():
+    with writing(db):
         changed = (
             Contact.update(**_contact_columns(data), updated_at=utc_now())
             .where(Contact.id == contact_id)
@@ -207,7 +207,7 @@ def set_trashed(db: pw.SqliteDatabase, contact_ids: Sequence[int], trashed: bool
     when = utc_now() if trashed else None
     condition = "trashed_at IS NULL" if trashed else "trashed_at IS NOT NULL"
     changed = 0
-    with db.atomic():
+    with writing(db):
         conn = sqlite_connection(db)
         for batch, marks in id_batches(ids):
             sql = f"UPDATE contact SET trashed_at = ? WHERE id IN ({marks}) AND {condition}"
@@ -258,7 +258,7 @@ def purge_contacts(db: pw.SqliteDatabase, contact_ids: Sequence[int]) -> int:
     """
     ids = list(contact_ids)
     removed = 0
-    with db.atomic():
+    with writing(db):
         conn = sqlite_connection(db)
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS purged_interaction (id INTEGER PRIMARY KEY)")
         conn.execute("DELETE FROM purged_interaction")

@@ -20,7 +20,7 @@ from ally_desktop.core.records import Closeness
 from ally_desktop.core.text import sort_key, utc_now, vocabulary_key
 from ally_desktop.core.timeline import ALL_DAY_HOUR, local_zone_name, zone_named
 from ally_desktop.store import search
-from ally_desktop.store.db import sqlite_connection
+from ally_desktop.store.db import sqlite_connection, writing
 
 # (given, family, ascii form for email addresses)
 _PEOPLE_NAMES: tuple[tuple[str, str, str], ...] = (
@@ -260,7 +260,7 @@ def generate_demo(
     rng = random.Random(seed)
     now = utc_now()
     today = date.today()
-    with db.atomic():
+    with writing(db):
         conn = sqlite_connection(db)
         topic_ids = _vocabulary(conn, "topic", _TOPICS)
         tag_ids = _vocabulary(conn, "tag", _TAGS)

@@ -30,7 +30,7 @@ from ally_desktop.core.due import UPCOMING_DAYS, Section, reminder_name
 from ally_desktop.core.text import LINE_MAX_CHARS, TEXT_MAX_CHARS, clean_line, clean_text
 from ally_desktop.core.timeline import local_zone_name, zone_named
 from ally_desktop.core.validation import FieldError, ValidationError
-from ally_desktop.store.db import id_batches, sqlite_connection
+from ally_desktop.store.db import id_batches, sqlite_connection, writing
 from ally_desktop.store.schedule import (
     cadence_due,
     format_instant,
@@ -324,7 +324,7 @@ def create_reminder(
     if reminder_id is not None:
         columns["id"] = reminder_id
     names = ", ".join(columns)
-    with db.atomic():
+    with writing(db):
         cursor = sqlite_connection(db).execute(
             f"INSERT INTO reminder ({names}) VALUES ({','.join('?' * len(columns))})",
             list(columns.values()),
@@ -339,7 +339,7 @@ def update_reminder(db: pw.SqliteDatabase, reminder_id: int, data: ReminderData)
     data = validate_reminder(db, data)
     columns = _columns(data) | {"updated_at": _now_text()}
     schedule = ("starts_on", "at_time", "time_zone", "rule", "advance_days", "kind")
-    with db.atomic():
+    with writing(db):
         current = (
             sqlite_connection(db)
             .execute(f"SELECT {', '.join(schedule)} FROM reminder WHERE id = ?", [reminder_id])
@@ -418,7 +418,7 @@ def delete_reminder(db: pw.SqliteDatabase, reminder_id: int) -> ReminderRecord:
             [FieldError("kind", "Birthdays and keep-in-touch reminders follow the person:"
                         " change their dates or cadence instead.")]
         )  # fmt: skip
-    with db.atomic():
+    with writing(db):
         sqlite_connection(db).execute("DELETE FROM reminder WHERE id = ?", [reminder_id])
     return record
 
@@ -447,7 +447,7 @@ def restore_reminder(db: pw.SqliteDatabase, record: ReminderRecord) -> None:
         "updated_at": _now_text(),
     }
     names = ", ".join(columns)
-    with db.atomic():
+    with writing(db):
         sqlite_connection(db).execute(
             f"INSERT INTO reminder ({names}) VALUES ({','.join('?' * len(columns))})",
             list(columns.values()),
@@ -486,7 +486,7 @@ def reminder_state(db: pw.SqliteDatabase, reminder_id: int) -> ReminderState:
 
 def set_reminder_state(db: pw.SqliteDatabase, reminder_id: int, state: ReminderState) -> None:
     assignments = ", ".join(f"{name.strip()} = ?" for name in _STATE_COLUMNS.split(","))
-    with db.atomic():
+    with writing(db):
         changed = (
             sqlite_connection(db)
             .execute(
@@ -547,20 +547,20 @@ def _advance(db: pw.SqliteDatabase, record: ReminderRecord, now: datetime, done:
 def complete(db: pw.SqliteDatabase, reminder_id: int, now: datetime | None = None) -> None:
     """Done: a recurring reminder or a date moves to its next occurrence, a one-off is
     finished, keeping in touch starts a new cadence from now."""
-    with db.atomic():
+    with writing(db):
         _advance(db, load_reminder(db, reminder_id), now or datetime.now(UTC), done=True)
 
 
 def dismiss(db: pw.SqliteDatabase, reminder_id: int, now: datetime | None = None) -> None:
     """Not this time: like done, without counting it as done."""
-    with db.atomic():
+    with writing(db):
         _advance(db, load_reminder(db, reminder_id), now or datetime.now(UTC), done=False)
 
 
 def snooze(db: pw.SqliteDatabase, reminder_id: int, until: datetime) -> None:
     if until.tzinfo is None:
         raise ValueError("A snooze needs an aware time.")
-    with db.atomic():
+    with writing(db):
         changed = (
             sqlite_connection(db)
             .execute(
@@ -759,7 +759,7 @@ def announce_batch(db: pw.SqliteDatabase, now: datetime | None = None, shown: in
 
 def mark_announced(db: pw.SqliteDatabase, ids: list[int], now: datetime | None = None) -> None:
     stamp = format_instant(now or datetime.now(UTC))
-    with db.atomic():
+    with writing(db):
         conn = sqlite_connection(db)
         for batch, marks in id_batches(ids):
             conn.execute(

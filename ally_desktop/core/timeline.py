@@ -27,7 +27,7 @@ from ally_desktop.core.text import (
 )
 from ally_desktop.core.validation import FieldError, ValidationError
 from ally_desktop.store import search
-from ally_desktop.store.db import id_batches, sqlite_connection
+from ally_desktop.store.db import id_batches, sqlite_connection, writing
 
 Exchange = Literal["given", "received"]
 EXCHANGES: tuple[Exchange, ...] = ("given", "received")
@@ -272,7 +272,7 @@ def create_interaction(
     if interaction_id is not None:
         columns["id"] = interaction_id
     names = ", ".join(columns)
-    with db.atomic():
+    with writing(db):
         conn = sqlite_connection(db)
         cursor = conn.execute(
             f"INSERT INTO interaction ({names}) VALUES ({','.join('?' * len(columns))})",
@@ -288,7 +288,7 @@ def update_interaction(db: pw.SqliteDatabase, interaction_id: int, data: Interac
     data = validate_interaction(db, data)
     columns = _columns(data) | {"updated_at": utc_now()}
     assignments = ", ".join(f"{name} = ?" for name in columns)
-    with db.atomic():
+    with writing(db):
         conn = sqlite_connection(db)
         cursor = conn.execute(
             f"UPDATE interaction SET {assignments} WHERE id = ?",
@@ -307,7 +307,7 @@ def set_interactions_trashed(
     when = utc_now() if trashed else None
     condition = "trashed_at IS NULL" if trashed else "trashed_at IS NOT NULL"
     changed = 0
-    with db.atomic():
+    with writing(db):
         conn = sqlite_connection(db)
         for batch, marks in id_batches(interaction_ids):
             changed += conn.execute(
@@ -320,7 +320,7 @@ def set_interactions_trashed(
 
 def purge_interactions(db: pw.SqliteDatabase, interaction_ids: Sequence[int]) -> int:
     removed = 0
-    with db.atomic():
+    with writing(db):
         conn = sqlite_connection(db)
         for batch, marks in id_batches(interaction_ids):
             conn.execute(f"DELETE FROM interaction_fts WHERE rowid IN ({marks})", batch)
@@ -332,7 +332,7 @@ def purge_interactions(db: pw.SqliteDatabase, interaction_ids: Sequence[int]) ->
 
 def load_interaction(db: pw.SqliteDatabase, interaction_id: int) -> InteractionRecord:
     conn = sqlite_connection(db)
-    with db.atomic():
+    with writing(db):
         row = conn.execute(
             "SELECT occurred_at, local_date, time_zone, all_day, kind, title, notes, place,"
             " exchange, exchange_note, created_at, updated_at, trashed_at FROM interaction"

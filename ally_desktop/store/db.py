@@ -12,6 +12,7 @@ import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import peewee as pw
 
@@ -29,6 +30,10 @@ PRAGMAS: dict[str, object] = {
     "journal_mode": "wal",
     "foreign_keys": 1,
     "synchronous": 2,  # FULL
+    # On macOS fsync() leaves the drive's cache unflushed; F_FULLFSYNC empties it. Other
+    # systems ignore these two.
+    "fullfsync": 1,
+    "checkpoint_fullfsync": 1,
     "busy_timeout": BUSY_TIMEOUT_MS,
     "cache_size": -8000,  # 8 MB
 }
@@ -99,10 +104,20 @@ def _friendly(exc: BaseException, path: Path) -> StoreError:
 
 
 def open_database(path: Path) -> pw.SqliteDatabase:
-    """Open (creating if needed) and migrate the database, and bind the models to it."""
+    """Open (creating if needed) and migrate the database, and bind the models to it.
+
+    A file that already holds Ally's data is backed up ("pre-migration") before its
+    schema changes; a brand-new empty file has nothing to lose and is not.
+    """
     database = connect(path)
     try:
-        migrations.migrate(sqlite_connection(database))
+        conn = sqlite_connection(database)
+        if migrations.schema_version(conn) >= 1 and migrations.pending_steps(conn):
+            # Imported only here: most openings have nothing to migrate.
+            from ally_desktop.store.backups import backup_before_migration
+
+            backup_before_migration(path)
+        migrations.migrate(conn)
     except (sqlite3.Error, pw.DatabaseError) as exc:
         database.close()
         raise _friendly(exc, path) from exc
@@ -111,6 +126,17 @@ def open_database(path: Path) -> pw.SqliteDatabase:
         raise
     database.bind(MODELS, bind_refs=False, bind_backrefs=False)
     return database
+
+
+def writing(database: pw.SqliteDatabase) -> Any:
+    """A write transaction that takes the write lock at its start (``BEGIN IMMEDIATE``).
+
+    A deferred transaction that reads before it writes cannot wait for another
+    process's lock: SQLite skips the busy handler when a reader asks to become a writer
+    and fails at once with "database is locked". Taking the lock first makes every write
+    wait up to the busy timeout instead. Nested, it is a savepoint of the outer one.
+    """
+    return database.atomic("IMMEDIATE")
 
 
 def sqlite_connection(database: pw.SqliteDatabase) -> sqlite3.Connection:

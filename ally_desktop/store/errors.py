@@ -45,8 +45,14 @@ class StorageUnavailableError(StoreError):
     """The file cannot be opened or read at all (removed drive, missing folder, I/O error)."""
 
 
+# SQLite's extended codes that mean "no room": a full disk while writing, and no room to
+# create or grow the shared-memory file a WAL database needs even to be read, which
+# SQLite words as a mere "disk I/O error".
+_DISK_FULL_CODES = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR_SHMSIZE}
+_DISK_FULL_MESSAGE = "The disk is full: the change was not saved."
+
 _MESSAGE_MAP: tuple[tuple[str, type[StoreError], str], ...] = (
-    ("database or disk is full", DiskFullError, "The disk is full: the change was not saved."),
+    ("database or disk is full", DiskFullError, _DISK_FULL_MESSAGE),
     ("disk i/o error", StorageUnavailableError, "The data file could not be read or written."),
     (
         "attempt to write a readonly database",
@@ -65,6 +71,15 @@ _MESSAGE_MAP: tuple[tuple[str, type[StoreError], str], ...] = (
 )
 
 
+def _error_code(exc: BaseException) -> int | None:
+    """SQLite's extended error code, also from inside Peewee's wrapper of the error."""
+    for candidate in (exc, *exc.args, exc.__cause__):
+        code = getattr(candidate, "sqlite_errorcode", None)
+        if isinstance(code, int):
+            return code
+    return None
+
+
 def classify(exc: BaseException) -> StoreError | None:
     """The user-facing error for a SQLite failure, or None when it is a bug."""
     if isinstance(exc, StoreError):
@@ -77,6 +92,8 @@ def classify(exc: BaseException) -> StoreError | None:
     text = str(exc).lower()
     if not isinstance(exc, sqlite3.Error) and type(exc).__module__ != "peewee":
         return None
+    if _error_code(exc) in _DISK_FULL_CODES:
+        return DiskFullError(_DISK_FULL_MESSAGE)
     for needle, cls, message in _MESSAGE_MAP:
         if needle in text:
             return cls(message)

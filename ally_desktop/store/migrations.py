@@ -404,6 +404,16 @@ INSERT OR IGNORE INTO reminder (kind, contact_id, date_key, occurs_on, due_at,
     FROM important_date
 """
 
+# Settings that belong to the data rather than to one machine's window: they travel with
+# the file (a copy, a backup, another computer) and the command line reads them without
+# Qt. One row per key; values are text, parsed by the code that owns the key.
+_V6_SETTINGS = """
+CREATE TABLE setting (
+    key TEXT NOT NULL PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID
+"""
+
 STEPS: Sequence[Step] = (
     Step(1, "contacts, their details, topics, tags, dates and connections", _script(_V1_BASE)),
     Step(2, "full-text search index over contacts", _script(_V2_SEARCH)),
@@ -416,6 +426,7 @@ STEPS: Sequence[Step] = (
     Step(
         5, "reminders: one-off, recurring, important dates, keep in touch", _script(_V5_REMINDERS)
     ),
+    Step(6, "settings stored with the data (trash retention)", _script(_V6_SETTINGS)),
 )
 LATEST_VERSION = STEPS[-1].version
 

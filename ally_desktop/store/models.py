@@ -222,6 +222,17 @@ class Reminder(BaseModel):
         table_name = "reminder"
 
 
+class Setting(BaseModel):
+    """A preference kept with the data (how long the trash keeps things), as text."""
+
+    key = pw.TextField(primary_key=True)
+    value = pw.TextField()
+
+    class Meta:
+        table_name = "setting"
+        without_rowid = True
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Contact,
     ContactEmail,
@@ -237,4 +248,5 @@ MODELS: tuple[type[BaseModel], ...] = (
     Interaction,
     InteractionParticipant,
     Reminder,
+    Setting,
 )

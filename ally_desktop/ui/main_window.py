@@ -44,6 +44,7 @@ from ally_desktop.ui.settings import UiSettings
 from ally_desktop.ui.timeline.commands import InteractionEditing
 
 if TYPE_CHECKING:
+    from ally_desktop.store.backups import BackupInfo
     from ally_desktop.ui.reminders.page import RemindersPage
     from ally_desktop.ui.timeline.page import TimelinePage
     from ally_desktop.ui.transfer.commands import DoneImport
@@ -304,6 +305,13 @@ class MainWindow(QMainWindow):
             "user-trash",
             "People and interactions you deleted, to restore or delete for good",
         )
+        self.backups_action = self._action(
+            "Restore from &backup…",
+            self.show_backups,
+            None,
+            "document-revert",
+            "Go back to a backup of your data, or back up now",
+        )
         self.quit_action = self._action("&Quit", self.quit, "Ctrl+Q", "application-exit")
         self.preferences_action = self._action("&Preferences…", self.show_preferences)
         self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
@@ -346,6 +354,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.trash_action)
+        file_menu.addAction(self.backups_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = self.menuBar().addMenu("&Edit")
@@ -658,6 +667,64 @@ class MainWindow(QMainWindow):
         # Opened from the event loop: the program the file came from is not kept waiting.
         QTimer.singleShot(0, lambda: self.show_import(path))
 
+    # --- backups ------------------------------------------------------------------------
+    def data_dir(self) -> Path:
+        return Path(str(self._db.database)).parent
+
+    def show_backups(self) -> None:
+        from ally_desktop.ui.backups_dialog import BackupsDialog
+
+        dialog = BackupsDialog(self.data_dir(), self.restore_from_backup, self)
+        dialog.restored.connect(self._restored)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def restore_from_backup(self, backup: Path) -> BackupInfo:
+        """Put ``backup`` in place of the data file and carry on with it, no restart.
+
+        The views, the editing commands and the reminder scheduler all share the one
+        Peewee database object: it is closed, the file replaced, and the same object
+        connected again (and migrated, if the backup is older); the views then reload
+        as after any large change. The undo history speaks of the replaced data, so it
+        is cleared. Raises StoreError (nothing changed) when the restore cannot be done.
+        """
+        from PySide6.QtCore import QThreadPool
+
+        from ally_desktop.store import migrations
+        from ally_desktop.store.backups import BackupError, restore_backup
+        from ally_desktop.store.db import close_database, sqlite_connection
+        from ally_desktop.ui.transfer.export_dialog import ExportDialog
+        from ally_desktop.ui.transfer.import_dialog import ImportDialog
+
+        job = self._transfer_dialog
+        if isinstance(job, ExportDialog | ImportDialog) and job.busy():
+            raise BackupError(
+                "An import or export is still running: let it finish, then restore. "
+                "Nothing was changed."
+            )
+        # Worker threads (a timeline count) close their own connections when they end.
+        if not QThreadPool.globalInstance().waitForDone(10_000):
+            raise BackupError("Ally is still busy: try again in a moment. Nothing was changed.")
+        root = self.data_dir()
+        close_database(self._db)
+        try:
+            info = restore_backup(root, backup)
+        finally:
+            with user_facing_errors():
+                self._db.connect(reuse_if_open=True)
+                migrations.migrate(sqlite_connection(self._db))
+        self.undo_stack.clear()
+        self.changes.announce(ChangeSet((), membership=True))
+        return info
+
+    def _restored(self, info: BackupInfo) -> None:
+        people = "" if info.contacts is None else f" ({info.contacts:,} people)"
+        when = f"{info.taken_at.astimezone():%d %b %Y %H:%M}"
+        self.statusBar().showMessage(
+            f"Restored the backup of {when}{people}; your data before it was backed up first.",
+            10000,
+        )
+
     def about(self) -> None:
         QMessageBox.about(
             self,
@@ -734,6 +801,7 @@ class MainWindow(QMainWindow):
             self._settings,
             tray=self._tray is not None,
             data_dir=Path(str(self._db.database)).parent,
+            db=self._db,
             parent=self,
         )
         dialog.open()

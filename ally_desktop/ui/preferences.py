@@ -1,16 +1,167 @@
-"""Preferences: staying in the tray, starting at login."""
+"""Preferences: staying in the tray, starting at login, where backups go and how many,
+and how long the trash keeps what was deleted."""
 
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
-from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+import peewee as pw
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ally_desktop import autostart
+from ally_desktop.core import trash_expiry
+from ally_desktop.paths import DataPaths
+from ally_desktop.store.backups import (
+    KEEP_PRE_IMPORT,
+    KEEP_PRE_RESTORE,
+    BackupSettings,
+    load_backup_settings,
+    save_backup_settings,
+)
+from ally_desktop.store.errors import StoreError, user_facing_errors
 from ally_desktop.ui.settings import UiSettings
 
 log = logging.getLogger(__name__)
+
+
+class BackupPreferences(QGroupBox):
+    """Where backups go and how many of each are kept (``backups.json`` in the data
+    directory, so the settings survive a damaged database)."""
+
+    def __init__(self, root: Path, parent: QWidget | None = None) -> None:
+        super().__init__("Backups", parent)
+        self._root = root
+        self.loaded = load_backup_settings(root)
+        self._folder = self.loaded.folder
+        self.folder = QLineEdit()
+        self.folder.setReadOnly(True)
+        self.folder.setMinimumWidth(320)
+        self.choose_button = QPushButton("Choose…")
+        self.choose_button.setAutoDefault(False)
+        self.choose_button.clicked.connect(self.choose_folder)
+        self.default_button = QPushButton("Default")
+        self.default_button.setAutoDefault(False)
+        self.default_button.setToolTip(
+            f"The backups folder in the data folder: {DataPaths(root).backups}"
+        )
+        self.default_button.clicked.connect(lambda: self.set_folder(None))
+        where = QHBoxLayout()
+        where.addWidget(self.folder, 1)
+        where.addWidget(self.choose_button)
+        where.addWidget(self.default_button)
+
+        self.daily = self._count(self.loaded.daily, 365, "days")
+        self.weekly = self._count(self.loaded.weekly, 260, "weeks")
+        self.monthly = self._count(self.loaded.monthly, 240, "months")
+        keep = QHBoxLayout()
+        for box, label in (
+            (self.daily, "daily"),
+            (self.weekly, "weekly"),
+            (self.monthly, "monthly"),
+        ):
+            keep.addWidget(box)
+            keep.addWidget(QLabel(label))
+            keep.addSpacing(12)
+        keep.addStretch(1)
+        note = QLabel(
+            "Ally backs up each day it starts, and before every update and import. Also "
+            f"kept: every backup made before an update, the last {KEEP_PRE_IMPORT} made "
+            f"before an import and the last {KEEP_PRE_RESTORE} before a restore. Backups "
+            "already made stay where they are."
+        )
+        note.setWordWrap(True)
+        form = QFormLayout(self)
+        form.addRow("Folder:", where)
+        form.addRow("Keep:", keep)
+        form.addRow(note)
+        self.set_folder(self._folder)
+
+    @staticmethod
+    def _count(value: int, most: int, unit: str) -> QSpinBox:
+        box = QSpinBox()
+        box.setRange(0, most)
+        box.setValue(value)
+        box.setToolTip(f"The newest backup of each of this many {unit} is kept")
+        return box
+
+    def set_folder(self, folder: Path | None) -> None:
+        self._folder = folder
+        shown = folder if folder is not None else DataPaths(self._root).backups
+        self.folder.setText(str(shown))
+        self.folder.setToolTip(str(shown))
+        self.default_button.setEnabled(folder is not None)
+
+    def choose_folder(self) -> None:
+        start = self._folder or self._root
+        chosen = QFileDialog.getExistingDirectory(self, "Backups folder", str(start))
+        if chosen:
+            self.set_folder(Path(chosen))
+
+    def settings(self) -> BackupSettings:
+        return BackupSettings(
+            folder=self._folder,
+            daily=self.daily.value(),
+            weekly=self.weekly.value(),
+            monthly=self.monthly.value(),
+        )
+
+    def save(self) -> None:
+        """Store the settings if they changed; OSError (the folder cannot be used)
+        stores nothing."""
+        wanted = self.settings()
+        if wanted == self.loaded:
+            return
+        if wanted.folder is not None:
+            wanted.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not os.access(wanted.folder, os.W_OK | os.X_OK):
+                raise PermissionError(f"Ally may not write in {wanted.folder}.")
+        save_backup_settings(self._root, wanted)
+        self.loaded = wanted
+
+
+class TrashPreferences(QGroupBox):
+    """How many days deleted people and interactions wait in the trash. The number is
+    kept in the database: it is a rule about the data, not about this window."""
+
+    def __init__(self, db: pw.SqliteDatabase, parent: QWidget | None = None) -> None:
+        super().__init__("Trash", parent)
+        self._db = db
+        self.loaded = trash_expiry.retention_days(db)
+        self.days = QSpinBox()
+        self.days.setObjectName("trashRetentionDays")
+        self.days.setRange(trash_expiry.MIN_RETENTION_DAYS, trash_expiry.MAX_RETENTION_DAYS)
+        self.days.setValue(self.loaded)
+        self.days.setSuffix(" days")
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Delete for good what has been in the trash for"))
+        row.addWidget(self.days)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+
+    def save(self) -> None:
+        """Store the number if it changed; StoreError (a full disk ...) stores nothing."""
+        if self.days.value() == self.loaded:
+            return
+        with user_facing_errors():
+            trash_expiry.set_retention_days(self._db, self.days.value())
+        self.loaded = self.days.value()
 
 
 class PreferencesDialog(QDialog):
@@ -20,6 +171,7 @@ class PreferencesDialog(QDialog):
         *,
         tray: bool,
         data_dir: Path | None = None,
+        db: pw.SqliteDatabase | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -33,6 +185,9 @@ class PreferencesDialog(QDialog):
             self.keep_in_tray.setToolTip("This desktop has no system tray.")
         self.start_at_login = QCheckBox("Start Ally when I log in (minimised to the tray)")
         self.start_at_login.setChecked(autostart.starts_at_login())
+        # Backups belong to a data directory: without one (never in the app) there are none.
+        self.backups = BackupPreferences(data_dir) if data_dir is not None else None
+        self.trash = TrashPreferences(db) if db is not None else None
         self.error = QLabel()
         self.error.setStyleSheet("color: #c62828;")
         self.error.setWordWrap(True)
@@ -45,10 +200,29 @@ class PreferencesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.keep_in_tray)
         layout.addWidget(self.start_at_login)
+        if self.backups is not None:
+            layout.addWidget(self.backups)
+        if self.trash is not None:
+            layout.addWidget(self.trash)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
 
     def accept(self) -> None:
+        if self.backups is not None:
+            try:
+                self.backups.save()
+            except OSError as exc:
+                log.warning("backup settings: %s", exc)
+                self.error.setText(f"Could not use that backups folder: {exc}")
+                self.error.show()
+                return
+        if self.trash is not None:
+            try:
+                self.trash.save()
+            except StoreError as exc:
+                self.error.setText(f"Could not change how long the trash keeps items: {exc}")
+                self.error.show()
+                return
         self._settings.set_flag("keep_in_tray", self.keep_in_tray.isChecked())
         wanted = self.start_at_login.isChecked()
         if wanted != autostart.starts_at_login():

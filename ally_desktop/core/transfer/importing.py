@@ -34,7 +34,7 @@ from ally_desktop.core.transfer.collector import collector_paused
 from ally_desktop.core.transfer.merging import merge_contact
 from ally_desktop.core.transfer.reading import ReadResult
 from ally_desktop.core.validation import PHOTO_MAX_BYTES, ValidationError, validate_contact
-from ally_desktop.store.db import sqlite_connection
+from ally_desktop.store.db import sqlite_connection, writing
 from ally_desktop.store.search import fold
 
 Progress = Callable[[int, int], None]
@@ -330,7 +330,7 @@ def _link(
 
 def undo_import(db: pw.SqliteDatabase, outcome: ImportOutcome) -> None:
     """Take an import back: the people it added go for good, merged people are restored."""
-    with db.atomic():
+    with writing(db):
         purge_contacts(db, outcome.created_ids)
         for contact_id, before in reversed(outcome.merged):  # a person merged twice
             update_contact(db, contact_id, before)

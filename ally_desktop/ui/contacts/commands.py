@@ -151,7 +151,7 @@ class ContactEditing:
     def _create(self, data: ContactData) -> int:
         contact_id = contacts.create_contact(self.db, data)
         stored = contacts.load_contact(self.db, contact_id).data
-        self.stack.push(CreateContact(self.db, self.changes, contact_id, stored))
+        CreateContact(self.db, self.changes, contact_id, stored).push_onto(self.stack)
         self.changes.announce(ChangeSet((contact_id,), membership=True, focus=(contact_id,)))
         return contact_id
 
@@ -167,7 +167,7 @@ class ContactEditing:
         if after == before:
             return
         command = EditContact(self.db, self.changes, contact_id, before, after)
-        self.stack.push(command)
+        command.push_onto(self.stack)
         others = tuple(link.other_id for link in (*before.connections, *after.connections))
         self.changes.announce(
             ChangeSet((contact_id, *others), membership=True, focus=(contact_id,))
@@ -178,7 +178,7 @@ class ContactEditing:
         with user_facing_errors():
             changed = contacts.set_trashed(self.db, ids, to_trash)
         if changed:
-            self.stack.push(TrashContacts(self.db, self.changes, ids, to_trash, names))
+            TrashContacts(self.db, self.changes, ids, to_trash, names).push_onto(self.stack)
             focus = () if to_trash else tuple(ids)
             self.changes.announce(ChangeSet(tuple(ids), membership=True, focus=focus))
         return changed

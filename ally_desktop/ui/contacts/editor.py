@@ -42,7 +42,7 @@ from ally_desktop.core.records import (
     LabeledValue,
 )
 from ally_desktop.core.validation import FieldError, ValidationError, validate_contact
-from ally_desktop.store.errors import StoreError
+from ally_desktop.store.errors import classify
 from ally_desktop.ui.avatars import avatar_image
 from ally_desktop.ui.contacts.editor_rows import (
     AddressRow,
@@ -52,6 +52,7 @@ from ally_desktop.ui.contacts.editor_rows import (
 )
 from ally_desktop.ui.widgets.fields import DateField, TermsField
 from ally_desktop.ui.widgets.rows import RepeatingRows
+from ally_desktop.ui.write_failures import not_saved, retry_button
 
 PHOTO_PIXELS = 256
 SaveCallback = Callable[[ContactData], object]
@@ -129,6 +130,9 @@ class ContactEditor(QDialog):
         buttons.rejected.connect(self.reject)
         save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         save_button.setToolTip("Save (Ctrl+Enter)")
+        # Shown when the disk, the folder or another program refused the save.
+        self.retry_button = retry_button(self.accept)
+        buttons.addButton(self.retry_button, QDialogButtonBox.ButtonRole.ActionRole)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.accept)
         layout = QVBoxLayout(self)
@@ -374,23 +378,25 @@ class ContactEditor(QDialog):
             return True
         return _comparable(current) != _comparable(self._initial)
 
+    def show_failure(self, text: str) -> None:
+        """A save the environment refused: the reason, what to do, and "Try again"."""
+        self.error_banner.setText(text)
+        self.error_banner.show()
+        self.retry_button.offer()
+
     def accept(self) -> None:
+        self.retry_button.offer(False)
         try:
             data = validate_contact(self.contact_data())
             self._save(data)
         except ValidationError as exc:
             self.show_errors(exc.errors)
             return
-        except StoreError as exc:
-            self.show_errors(
-                [
-                    FieldError(
-                        "",
-                        f"Not saved: {exc} Your changes are still here; "
-                        "try again when the problem is solved.",
-                    )
-                ]
-            )
+        except Exception as exc:
+            error = classify(exc)  # a StoreError, or a SQLite failure the save did not map
+            if error is None:
+                raise  # a bug: the crash hook logs and shows it
+            self.show_failure(not_saved(error))
             return
         super().accept()
 

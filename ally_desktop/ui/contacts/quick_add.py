@@ -20,8 +20,9 @@ from ally_desktop.core.contact_queries import topic_names
 from ally_desktop.core.records import ContactData
 from ally_desktop.core.text import clean_line
 from ally_desktop.core.validation import ValidationError, validate_contact
-from ally_desktop.store.errors import StoreError
+from ally_desktop.store.errors import classify
 from ally_desktop.ui.widgets.fields import TermsField
+from ally_desktop.ui.write_failures import not_saved, retry_button
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -65,6 +66,9 @@ class QuickAddDialog(QDialog):
         )
         self.more_button = QPushButton("More details…")
         buttons.addButton(self.more_button, QDialogButtonBox.ButtonRole.ActionRole)
+        # Shown when the disk, the folder or another program refused the save.
+        self.retry_button = retry_button(self.accept)
+        buttons.addButton(self.retry_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.more_button.clicked.connect(self._open_more)
@@ -83,13 +87,18 @@ class QuickAddDialog(QDialog):
         )
 
     def accept(self) -> None:
+        self.retry_button.offer(False)
         try:
             self._save(validate_contact(self.contact_data()))
         except ValidationError as exc:
             self._show_error(" ".join(e.message for e in exc.errors))
             return
-        except StoreError as exc:
-            self._show_error(f"Not saved: {exc} Try again when the problem is solved.")
+        except Exception as exc:
+            error = classify(exc)  # a StoreError, or a SQLite failure the save did not map
+            if error is None:
+                raise  # a bug: the crash hook logs and shows it
+            self._show_error(not_saved(error))
+            self.retry_button.offer()
             return
         super().accept()
 

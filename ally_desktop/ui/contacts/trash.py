@@ -1,4 +1,5 @@
-"""The trash: people deleted from the list, restorable until the trash is emptied."""
+"""The trash: people deleted from the list, restorable until the trash is emptied or
+until they expire (deleted for good after the retention period, 30 days by default)."""
 
 from __future__ import annotations
 
@@ -23,9 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from ally_desktop.core.contact_queries import ContactQuery
+from ally_desktop.core.trash_expiry import retention_days
 from ally_desktop.ui.contacts.commands import ChangeSet, ContactEditing
 from ally_desktop.ui.contacts.model import ContactTableModel
 from ally_desktop.ui.selection import selected_rows
+from ally_desktop.ui.trash_expiry import retention_text
 
 if TYPE_CHECKING:
     from ally_desktop.ui.timeline.commands import InteractionEditing
@@ -74,7 +77,13 @@ class TrashDialog(QDialog):
         close.rejected.connect(self.reject)
         people = QWidget()
         people_layout = QVBoxLayout(people)
-        people_layout.addWidget(QLabel("People you deleted stay here until you empty the trash."))
+        self.retention = QLabel(
+            f"People you deleted stay here until you restore them or empty the trash."
+            f" {retention_text(retention_days(db))}"
+        )
+        self.retention.setObjectName("trashRetention")
+        self.retention.setWordWrap(True)
+        people_layout.addWidget(self.retention)
         people_layout.addWidget(self.table, 1)
         people_layout.addWidget(self.summary)
         people_layout.addLayout(actions)

@@ -19,6 +19,7 @@ from PySide6.QtGui import QUndoStack
 if TYPE_CHECKING:
     from ally_desktop.core.reminders import ReminderData, ReminderRecord, ReminderState
 from ally_desktop.core.due import reminder_name
+from ally_desktop.store.db import writing
 from ally_desktop.store.errors import user_facing_errors
 from ally_desktop.ui.contacts.commands import ContactChanges
 from ally_desktop.ui.undo import RecordedCommand
@@ -105,7 +106,7 @@ class EditReminder(_ReminderCommand):
 
     def _apply(self, version: tuple[ReminderRecord, ReminderState]) -> ReminderChange:
         record, state = version
-        with self._db.atomic():
+        with writing(self._db):
             _core().update_reminder(self._db, record.id, record.data())
             _core().set_reminder_state(self._db, record.id, state)
         return ReminderChange((record.id,), _people(self._before[0], self._after[0]), record.id)
@@ -158,7 +159,7 @@ class ReminderEditing:
         with user_facing_errors():
             reminder_id: int = _core().create_reminder(self.db, data)
             record = _core().load_reminder(self.db, reminder_id)
-        self.stack.push(SetReminder(self.db, self.changes, record))
+        SetReminder(self.db, self.changes, record).push_onto(self.stack)
         self.changes.remindersChanged.emit(
             ReminderChange((reminder_id,), _people(record), reminder_id)
         )
@@ -171,7 +172,7 @@ class ReminderEditing:
             after = self._version(reminder_id)
         if after == before:
             return
-        self.stack.push(EditReminder(self.db, self.changes, before, after))
+        EditReminder(self.db, self.changes, before, after).push_onto(self.stack)
         self.changes.remindersChanged.emit(
             ReminderChange((reminder_id,), _people(before[0], after[0]), reminder_id)
         )
@@ -181,7 +182,7 @@ class ReminderEditing:
             record = _core().delete_reminder(self.db, reminder_id)
         command = DeleteReminder(self.db, self.changes, record)
         command.setText(f"Delete reminder {_label(record, name)}")
-        self.stack.push(command)
+        command.push_onto(self.stack)
         self.changes.remindersChanged.emit(ReminderChange((reminder_id,), _people(record)))
 
     def done(self, reminder_id: int, name: str = "") -> None:
@@ -206,7 +207,7 @@ class ReminderEditing:
             action(self.db, reminder_id)
             after = _core().reminder_state(self.db, reminder_id)
         text = f"{verb}: {_label(record, name)}"
-        self.stack.push(ChangeState(self.db, self.changes, record, text, before, after))
+        ChangeState(self.db, self.changes, record, text, before, after).push_onto(self.stack)
         self.changes.remindersChanged.emit(
             ReminderChange((reminder_id,), _people(record), reminder_id)
         )

@@ -133,7 +133,7 @@ class InteractionEditing:
         with user_facing_errors():
             interaction_id = timeline.create_interaction(self.db, data)
             stored = timeline.load_interaction(self.db, interaction_id).data
-        self.stack.push(LogInteraction(self.db, self.changes, interaction_id, stored))
+        LogInteraction(self.db, self.changes, interaction_id, stored).push_onto(self.stack)
         self.changes.interactionsChanged.emit(
             InteractionChange((interaction_id,), tuple(stored.participants), interaction_id)
         )
@@ -148,7 +148,7 @@ class InteractionEditing:
             after = timeline.load_interaction(self.db, interaction_id).data
         if after == before:
             return
-        self.stack.push(EditInteraction(self.db, self.changes, interaction_id, before, after))
+        EditInteraction(self.db, self.changes, interaction_id, before, after).push_onto(self.stack)
         people = tuple(dict.fromkeys([*before.participants, *after.participants]))
         self.changes.interactionsChanged.emit(
             InteractionChange((interaction_id,), people, interaction_id)
@@ -160,7 +160,8 @@ class InteractionEditing:
             people = timeline.participants_of(self.db, ids)
             changed = timeline.set_interactions_trashed(self.db, ids, to_trash)
         if changed:
-            self.stack.push(TrashInteractions(self.db, self.changes, ids, people, to_trash, label))
+            command = TrashInteractions(self.db, self.changes, ids, people, to_trash, label)
+            command.push_onto(self.stack)
             focus = None if to_trash or len(ids) != 1 else ids[0]
             self.changes.interactionsChanged.emit(InteractionChange(tuple(ids), people, focus))
         return changed

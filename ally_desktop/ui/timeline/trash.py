@@ -8,8 +8,10 @@ import peewee as pw
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ally_desktop.core.timeline import TimelineQuery, count_interactions, interaction_ids
+from ally_desktop.core.trash_expiry import retention_days
 from ally_desktop.ui.timeline.commands import InteractionEditing
 from ally_desktop.ui.timeline.view import TimelineList
+from ally_desktop.ui.trash_expiry import retention_text
 
 
 def _label(count: int) -> str:
@@ -43,13 +45,15 @@ class InteractionTrash(QWidget):
         actions.addWidget(self.delete_button)
         actions.addStretch(1)
         actions.addWidget(self.empty_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                "Interactions you deleted, and those whose people are all in the trash,"
-                " stay here until you empty it."
-            )
+        self.retention = QLabel(
+            "Interactions you deleted, and those whose people are all in the trash, stay"
+            f" here until you restore or empty them. {retention_text(retention_days(db))}"
+            " Those that went with their people go when they do."
         )
+        self.retention.setObjectName("trashRetention")
+        self.retention.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.retention)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.summary)
         layout.addLayout(actions)

@@ -84,5 +84,5 @@ def record_import(
     db: pw.SqliteDatabase, stack: QUndoStack, changes: ContactChanges, done: DoneImport
 ) -> None:
     """Put a stored import on the undo stack and tell the views."""
-    stack.push(ImportCommand(db, changes, done))
+    ImportCommand(db, changes, done).push_onto(stack)
     changes.announce(ChangeSet(done.touched(), membership=True))

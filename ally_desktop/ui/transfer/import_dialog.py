@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import peewee as pw
@@ -41,6 +42,7 @@ from ally_desktop.core.transfer.reading import (
     UnreadableFileError,
     read_source,
 )
+from ally_desktop.store.backups import make_backup
 from ally_desktop.store.errors import StoreError, user_facing_errors
 from ally_desktop.ui.transfer.commands import DoneImport
 from ally_desktop.ui.transfer.duplicates_page import DuplicatesPage
@@ -282,6 +284,9 @@ class ImportDialog(QDialog):
         db = self._db
 
         def work(progress: Progress, cancelled: Cancelled) -> DoneImport:
+            # Undo takes an import back, but only a backup restores what a merge overwrote.
+            database = Path(str(db.database))
+            make_backup(database, database.parent, "pre-import")
             with user_facing_errors():
                 outcome = apply_import(
                     db, plan, choices, default, progress=progress, cancelled=cancelled

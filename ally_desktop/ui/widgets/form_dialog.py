@@ -1,5 +1,10 @@
 """What the log and reminder dialogs share: saving with Ctrl+Enter, and a save that fails
-keeps the dialog open with the reason, so nothing typed is lost."""
+keeps the dialog open with the reason, so nothing typed is lost.
+
+A save the environment refused (a full disk, a read-only folder, a file another program
+holds, a drive that went away) shows what to do and a "Try again" button that saves the
+form again as it is. Anything else raised by ``save`` is a bug and reaches the crash hook.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,9 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QWidget
 
 from ally_desktop.core.validation import ValidationError
-from ally_desktop.store.errors import StoreError
+from ally_desktop.store.errors import classify
 from ally_desktop.ui.widgets.people import PeopleField
+from ally_desktop.ui.write_failures import not_saved, retry_button
 
 
 class FormDialog(QDialog):
@@ -26,6 +32,7 @@ class FormDialog(QDialog):
         self.error.setStyleSheet("color: #c62828;")
         self.error.setWordWrap(True)
         self.error.hide()
+        self.retry_button = retry_button(self.accept)
 
     def people_field(self) -> PeopleField | None:
         """The field whose typed-but-unchosen name must not be lost silently."""
@@ -44,6 +51,7 @@ class FormDialog(QDialog):
         save.setAutoDefault(False)
         save.setDefault(False)
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
+        buttons.addButton(self.retry_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
@@ -51,6 +59,7 @@ class FormDialog(QDialog):
         return buttons
 
     def accept(self) -> None:
+        self.retry_button.offer(False)
         people = self.people_field()
         pending = people.pending_text() if people is not None else ""
         if people is not None and pending:
@@ -64,8 +73,12 @@ class FormDialog(QDialog):
         except ValidationError as exc:
             self.show_error(" ".join(e.message for e in exc.errors))
             return
-        except StoreError as exc:
-            self.show_error(f"Not saved: {exc} Try again when the problem is solved.")
+        except Exception as exc:
+            error = classify(exc)  # a StoreError, or a SQLite failure a save did not map
+            if error is None:
+                raise  # a bug: the crash hook logs and shows it
+            self.show_error(not_saved(error))
+            self.retry_button.offer()
             return
         if people is not None:
             people.hide_suggestions()

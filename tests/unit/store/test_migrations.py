@@ -68,7 +68,7 @@ def test_versions_are_consecutive_from_one() -> None:
 
 def test_empty_database_migrates_step_by_step(raw: sqlite3.Connection) -> None:
     assert migrations.schema_version(raw) == 0
-    assert [s.version for s in migrations.pending_steps(raw)] == [1, 2, 3, 4, 5]
+    assert [s.version for s in migrations.pending_steps(raw)] == [1, 2, 3, 4, 5, 6]
 
     ran = migrations.migrate(raw, target=1)
     assert [s.version for s in ran] == [1]
@@ -93,10 +93,15 @@ def test_empty_database_migrates_step_by_step(raw: sqlite3.Connection) -> None:
     assert {"interaction_by_day", "interaction_by_kind", "interaction_by_exchange"} <= set(schema)
     assert "interaction_by_time" not in schema, "replaced by the diary-order index"
 
-    ran = migrations.migrate(raw)
+    ran = migrations.migrate(raw, target=5)
     assert [s.version for s in ran] == [5]
-    assert migrations.schema_version(raw) == migrations.LATEST_VERSION
     assert "reminder" in _tables(raw)
+    assert "setting" not in _tables(raw)
+
+    ran = migrations.migrate(raw)
+    assert [s.version for s in ran] == [6]
+    assert migrations.schema_version(raw) == migrations.LATEST_VERSION
+    assert "setting" in _tables(raw)
     assert search.index_is_consistent(raw)
 
     assert migrations.migrate(raw) == []
@@ -170,6 +175,8 @@ def test_models_write_and_read_the_migrated_tables(db: pw.SqliteDatabase) -> Non
         updated_at=now,
     )
     models.InteractionParticipant.insert(interaction=coffee, contact=ana).execute()
+    models.Setting.create(key="trash.retention_days", value="30")
+    assert models.Setting.get_by_id("trash.retention_days").value == "30"
     assert models.Contact.get_by_id(ana.id).last_interaction_at == "2024-01-02T09:00:00Z"
     for model in MODELS:
         assert model.select().count() >= 1, model._meta.table_name
@@ -179,7 +186,13 @@ def test_models_write_and_read_the_migrated_tables(db: pw.SqliteDatabase) -> Non
 
     models.Contact.delete_by_id(ana.id)
     for model in MODELS:
-        if model not in (models.Contact, models.Topic, models.Tag, models.Interaction):
+        if model not in (
+            models.Contact,
+            models.Topic,
+            models.Tag,
+            models.Interaction,
+            models.Setting,
+        ):
             assert model.select().count() == 0, model._meta.table_name
     assert models.Interaction.select().count() == 1, "an interaction outlives a participant"
     assert models.Contact.select().count() == 1
