@@ -57,6 +57,7 @@ from typing import Literal, get_args
 
 from ally_desktop.paths import DATABASE_NAME, DataPaths
 from ally_desktop.store import migrations
+from ally_desktop.store.durable_files import fsync_folder
 from ally_desktop.store.errors import (
     DatabaseDamagedError,
     DiskFullError,
@@ -192,7 +193,7 @@ def save_backup_settings(root: Path, settings: BackupSettings) -> None:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    _fsync_folder(root)
+    fsync_folder(root)
 
 
 # --- what a backup is -------------------------------------------------------------------
@@ -342,18 +343,6 @@ def _fsync_file(path: Path) -> None:
         os.close(fd)
 
 
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename durable (POSIX; Windows has no directory handles to sync)."""
-    if os.name == "nt":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def _side_files(path: Path) -> list[Path]:
     return [path.with_name(path.name + suffix) for suffix in ("-journal", "-wal", "-shm")]
 
@@ -477,7 +466,7 @@ def make_backup(
         if said is None:
             raise
         raise BackupError(f"No backup was made in {folder}: {said[0]}.", cause=said[1]) from exc
-    _fsync_folder(folder)
+    fsync_folder(folder)
     info = BackupInfo(target, taken, kind, target.stat().st_size, contacts, version, ok=True)
     log.info("backup made: %s (%s, %d contacts)", target, kind, contacts)
     if dest is None:
@@ -705,7 +694,7 @@ def _raw_copy(database: Path, root: Path, kind: BackupKind) -> BackupInfo:
             f"No backup was made in {folder}: {said[0] if said else exc}.",
             cause=said[1] if said else None,
         ) from exc
-    _fsync_folder(folder)
+    fsync_folder(folder)
     log.warning("the data file is damaged: kept a raw copy as %s", target)
     return BackupInfo(
         target, taken, kind, target.stat().st_size, ok=False, problem="A copy of a damaged file."
@@ -751,7 +740,7 @@ def restore_backup(root: Path, backup: Path) -> BackupInfo:
         _put_in_place(temp, database)
     finally:
         _remove_with_side_files(temp)  # nothing left once it has been put in place
-    _fsync_folder(root)
+    fsync_folder(root)
     for suffix in ("-wal", "-shm"):
         database.with_name(database.name + suffix).unlink(missing_ok=True)
     log.info("restored %s into %s", backup, database)

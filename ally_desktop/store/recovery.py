@@ -45,6 +45,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from ally_desktop.store import migrations, schedule, search
+from ally_desktop.store.durable_files import fsync_folder
 from ally_desktop.store.errors import (
     DatabaseDamagedError,
     NewerSchemaError,
@@ -405,7 +406,7 @@ def move_aside(path: Path, *, now: datetime | None = None) -> Path:
         if side.exists():
             _rename_no_replace(side, _side(target, suffix))
     _rename_no_replace(path, target)
-    _sync_folder(path.parent)
+    fsync_folder(path.parent)
     clear_check_mark(path)
     return target
 
@@ -421,7 +422,7 @@ def put_back(aside: Path, path: Path) -> None:
         side = _side(aside, suffix)
         if side.exists():
             _rename_no_replace(side, _side(path, suffix))
-    _sync_folder(path.parent)
+    fsync_folder(path.parent)
 
 
 def _side(path: Path, suffix: str) -> Path:
@@ -446,18 +447,6 @@ def _rename_no_replace(source: Path, target: Path) -> None:
     except OSError:
         os.unlink(target)  # our own second name: the file keeps its first
         raise
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the renames durable (POSIX: fsync the directory); best effort elsewhere."""
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 # -- recover ---------------------------------------------------------------------------------
@@ -667,7 +656,7 @@ def recover_into(
             close_database(database)
         step("Putting the new file in place")
         _rename_no_replace(build, target)
-        _sync_folder(target.parent)
+        fsync_folder(target.parent)
     step.done()
     return report
 

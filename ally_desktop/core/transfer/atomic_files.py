@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from ally_desktop.store.durable_files import fsync_folder
+
 
 class WriteFailedError(OSError):
     """The file could not be written; the message says why, for the user."""
@@ -62,6 +64,7 @@ def replaced_atomically(
             with contextlib.suppress(OSError):
                 os.chmod(temp_path, path.stat().st_mode & 0o7777)
         os.replace(temp_path, path)
+        fsync_folder(path.parent)  # the new name, too, survives a power cut
     except OSError as exc:
         temp_path.unlink(missing_ok=True)
         raise WriteFailedError(exc.errno, describe_os_error(exc, path)) from exc
