@@ -5,7 +5,7 @@
 3. application — the QApplication, its name and icon;
 4. crash hook  — uncaught exceptions are logged and shown, never silent;
 5. instance    — one Ally per data directory: a second launch raises the first and exits 0;
-6. database    — look at the file first (``store.recovery.diagnose``: header, tables,
+6. database    — look at the file first (``store.health.diagnose``: header, tables,
                  schema version, and ``quick_check`` when the file is small); a damaged
                  or foreign file gets the choices of ``ui.damaged_dialog`` (restore the
                  latest good backup, recover what can be read, or quit), a file of a
@@ -43,6 +43,9 @@ def stage(name: str) -> Iterator[None]:
 
 LOG_MAX_BYTES = 1_000_000
 BACKGROUND_CHECK_FALLBACK_MS = 5000
+# A big file's full check waits a minute after the first paint: it reads the whole file
+# (seconds on a cold disk) and the first minute belongs to what the user came to do.
+BACKGROUND_CHECK_DELAY_MS = 60_000
 LOG_BACKUPS = 3
 
 
@@ -176,7 +179,7 @@ def open_data_file(paths: DataPaths) -> tuple[pw.SqliteDatabase, bool] | None:
 
     from ally_desktop.store.db import open_database
     from ally_desktop.store.errors import StoreError
-    from ally_desktop.store.recovery import (
+    from ally_desktop.store.health import (
         HealthKind,
         clear_check_mark,
         diagnose,
@@ -225,9 +228,9 @@ def open_data_file(paths: DataPaths) -> tuple[pw.SqliteDatabase, bool] | None:
 
 
 def _check_in_background(paths: DataPaths, window: object) -> None:
-    """``quick_check`` of a big file once the list has painted (or after a few seconds,
-    for a window started in the tray that never paints); damage found is reported and
-    makes the next start check up front."""
+    """``quick_check`` of a big file a minute after the list has painted (or after the
+    fallback, for a window started in the tray that never paints); damage found is
+    reported and makes the next start check up front."""
     from PySide6.QtCore import QTimer
 
     from ally_desktop.ui.damaged_dialog import BackgroundCheck, warn_damaged_while_open
@@ -236,8 +239,10 @@ def _check_in_background(paths: DataPaths, window: object) -> None:
     assert isinstance(window, MainWindow)
     check = BackgroundCheck(paths.database, window)
     check.damaged.connect(lambda health: warn_damaged_while_open(window, health, window.quit))
-    window.contacts.ready.connect(check.start)
-    QTimer.singleShot(BACKGROUND_CHECK_FALLBACK_MS, check.start)
+    window.contacts.ready.connect(
+        lambda: QTimer.singleShot(BACKGROUND_CHECK_DELAY_MS, window, check.start)
+    )
+    QTimer.singleShot(BACKGROUND_CHECK_FALLBACK_MS + BACKGROUND_CHECK_DELAY_MS, check.start)
 
 
 def stop_on_signals(app: object) -> None:

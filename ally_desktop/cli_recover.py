@@ -40,11 +40,13 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 def cmd_recover(args: argparse.Namespace) -> int:
     from ally_desktop.cli_safety import window_running
     from ally_desktop.paths import DataPaths
-    from ally_desktop.store.recovery import (
+    from ally_desktop.store.health import (
         HealthKind,
         diagnose,
         move_aside,
         put_back,
+    )
+    from ally_desktop.store.recovery import (
         recover_into,
     )
 

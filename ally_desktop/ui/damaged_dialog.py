@@ -13,7 +13,7 @@ Restoring and recovering first move the file aside (``ally.sqlite3.damaged-…``
 to it): it is never overwritten nor deleted. Then start-up goes on as usual.
 
 :class:`BackgroundCheck` runs ``quick_check`` after the first paint for a file too big
-to check at every start (see ``store.recovery``).
+to check at every start (see ``store.health``).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import threading
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -48,16 +49,17 @@ from ally_desktop.store.backups import (
     restore_backup,
 )
 from ally_desktop.store.errors import StoreError
-from ally_desktop.store.recovery import (
+from ally_desktop.store.health import (
     Health,
     HealthKind,
-    RecoveryReport,
     diagnose,
     mark_for_check,
     move_aside,
     put_back,
-    recover_into,
 )
+
+if TYPE_CHECKING:
+    from ally_desktop.store.recovery import RecoveryReport
 
 log = logging.getLogger(__name__)
 
@@ -305,6 +307,9 @@ class _Bridge(QObject):
 
 def run_recovery(damaged: Path, target: Path, parent: QWidget | None = None) -> RecoveryReport:
     """``recover_into`` on a worker thread, with a progress dialog; raises what it raised."""
+    # Loaded here: every start diagnoses the file, few ever recover one.
+    from ally_desktop.store.recovery import RecoveryReport, recover_into
+
     bridge = _Bridge()
     progress = QProgressDialog("Copying the damaged file…", "", 0, 0, parent)
     progress.setObjectName("recoveryProgress")

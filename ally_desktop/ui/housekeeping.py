@@ -9,7 +9,9 @@
   people takes seconds and the window must not wait. A failure (an unplugged backup
   drive, a full disk) is told in the notice bar; the next day's run tries again.
 
-All of it waits for the first paint so that none of it delays the window.
+The crash report is offered at the first paint. The backup and the trash wait a minute
+more: the first minute belongs to the user (a backup reads the whole file, and on a cold
+disk competes with every click), and a day's backup made a minute later loses nothing.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from ally_desktop.ui.main_window import MainWindow
 log = logging.getLogger(__name__)
 
 DAY_MS = 24 * 60 * 60 * 1000
+SETTLE_MS = 60 * 1000  # after the first paint, before the backup and the trash expiry
 
 
 class _Outcome(QObject):
@@ -84,12 +87,19 @@ class DailyBackup(QObject):
             log.info("daily backup made: %s", getattr(info, "path", info))
 
 
-def start_housekeeping(window: MainWindow, db: pw.SqliteDatabase, paths: DataPaths) -> None:
+def start_housekeeping(
+    window: MainWindow, db: pw.SqliteDatabase, paths: DataPaths, settle_ms: int = SETTLE_MS
+) -> None:
     """Start-up calls this once, after the first paint (``window.contacts.ready``)."""
     from ally_desktop.ui.crash_report import offer_crash_report
-    from ally_desktop.ui.trash_expiry import schedule_trash_expiry
 
     if window.isVisible():
         offer_crash_report(window, paths)
-    schedule_trash_expiry(window, db)
-    DailyBackup(paths, window).start()
+
+    def maintain() -> None:
+        from ally_desktop.ui.trash_expiry import schedule_trash_expiry
+
+        schedule_trash_expiry(window, db)
+        DailyBackup(paths, window).start()
+
+    QTimer.singleShot(settle_ms, window, maintain)

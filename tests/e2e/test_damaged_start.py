@@ -40,8 +40,10 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox
 
 choice = os.environ.get("ALLY_E2E_CHOICE", "quit")
 if os.environ.get("ALLY_E2E_BIG"):  # every file counts as too big to check at start
-    import ally_desktop.store.recovery
-    ally_desktop.store.recovery.QUICK_CHECK_AT_START_BYTES = 0
+    import ally_desktop.app
+    import ally_desktop.store.health
+    ally_desktop.store.health.QUICK_CHECK_AT_START_BYTES = 0
+    ally_desktop.app.BACKGROUND_CHECK_DELAY_MS = 0
 app = QApplication(sys.argv[:1])
 
 def answer():

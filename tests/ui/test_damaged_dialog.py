@@ -20,7 +20,12 @@ from ally_desktop.paths import DataPaths, ensure_data_dir
 from ally_desktop.store import backups
 from ally_desktop.store.backups import BackupError, BackupInfo, make_backup
 from ally_desktop.store.db import close_database, open_database
-from ally_desktop.store.recovery import Health, HealthKind, check_mark, diagnose
+from ally_desktop.store.health import (
+    Health,
+    HealthKind,
+    check_mark,
+    diagnose,
+)
 from ally_desktop.ui import damaged_dialog
 from ally_desktop.ui.damaged_dialog import (
     BackgroundCheck,

@@ -22,14 +22,25 @@ def test_start_up_offers_the_crash_backs_up_and_expires_the_trash(
     paths = DataPaths(db_path.parent)
     paths.logs.mkdir(exist_ok=True)
     (paths.logs / "crash.log").write_text("Fatal Python error: Segmentation fault\n")
-    start_housekeeping(window, db, paths)
+    start_housekeeping(window, db, paths, settle_ms=0)
     qtbot.waitUntil(lambda: len(list_backups(paths.root)) == 1, timeout=10_000)
     [backup] = list_backups(paths.root)
     assert backup.kind == "daily"
     notices = [n for n in window.findChildren(CrashNotice) if n.isVisible()]
     assert len(notices) == 1
-    assert window.findChild(TrashExpiry) is not None
+    qtbot.waitUntil(lambda: window.findChild(TrashExpiry) is not None, timeout=5000)
     notices[0].close()
+
+
+def test_the_backup_and_the_trash_wait_for_the_first_minute(
+    qtbot: Any, window: MainWindow, db: pw.SqliteDatabase, db_path: Path
+) -> None:
+    paths = DataPaths(db_path.parent)
+    start_housekeeping(window, db, paths, settle_ms=400)
+    qtbot.wait(150)
+    assert list_backups(paths.root) == []
+    assert window.findChild(TrashExpiry) is None
+    qtbot.waitUntil(lambda: len(list_backups(paths.root)) == 1, timeout=10_000)
 
 
 def test_a_backup_that_cannot_be_made_is_told_in_the_window(
@@ -41,6 +52,6 @@ def test_a_backup_that_cannot_be_made_is_told_in_the_window(
     save_backup_settings(paths.root, BackupSettings(folder=blocked / "backups"))
     shown: list[str] = []
     window.notice.show_notice = lambda title, body, *_: shown.append(f"{title}: {body}")  # type: ignore[method-assign]
-    start_housekeeping(window, db, paths)
+    start_housekeeping(window, db, paths, settle_ms=0)
     qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
     assert shown[0].startswith("The daily backup could not be made")

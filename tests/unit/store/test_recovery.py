@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 
 from ally_desktop.core.demo import generate_demo
-from ally_desktop.store import migrations, recovery, schedule
+from ally_desktop.store import health, migrations, recovery, schedule
 from ally_desktop.store.db import close_database, open_database
 from ally_desktop.store.errors import NewerSchemaError
-from ally_desktop.store.recovery import (
+from ally_desktop.store.health import (
     Health,
     HealthKind,
     check_mark,
@@ -34,6 +34,8 @@ from ally_desktop.store.recovery import (
     mark_for_check,
     move_aside,
     put_back,
+)
+from ally_desktop.store.recovery import (
     recover_into,
 )
 
@@ -83,7 +85,7 @@ def assert_healthy_ally_file(path: Path) -> None:
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     database = open_database(path)
     close_database(database)
-    report = recovery.diagnose(path, quick_check=True)
+    report = diagnose(path, quick_check=True)
     assert report.kind is HealthKind.OK
 
 
@@ -173,7 +175,7 @@ def test_a_big_file_is_checked_at_start_only_by_its_header_and_tables(
     healthy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     garble_pages(healthy, [root_page(healthy, "contact_by_sort_name")])
-    monkeypatch.setattr(recovery, "QUICK_CHECK_AT_START_BYTES", 1024)
+    monkeypatch.setattr(health, "QUICK_CHECK_AT_START_BYTES", 1024)
 
     quick_look = diagnose(healthy)
     assert quick_look.kind is HealthKind.OK  # the damage is where only quick_check looks
