@@ -2,7 +2,7 @@
 
 1. directories — the data directory (0700) and its log folder;
 2. logging     — a rotating log file in the data directory;
-3. application — the QApplication, its name and icon;
+3. application — the QApplication, its name and icon, light or dark as the system is;
 4. crash hook  — uncaught exceptions are logged and shown, never silent;
 5. instance    — one Ally per data directory: a second launch raises the first and exits 0;
 6. database    — look at the file first (``store.health.diagnose``: header, tables,
@@ -104,6 +104,12 @@ def run(
         app.setApplicationVersion(__version__)
         app.setOrganizationName(APP_NAME)
         app.setDesktopFileName("ally")
+        from ally_desktop.ui.icons import app_icon
+        from ally_desktop.ui.look import install_appearance
+
+        app.setWindowIcon(app_icon())  # every window and dialog, and the taskbar
+        # Light or dark as the system says (or ALLY_COLOR_SCHEME), and on when it changes.
+        install_appearance(app)
         stop_on_signals(app)  # from here on, SIGTERM closes Ally cleanly
 
     with stage("crash hook"):

@@ -46,6 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open in the system tray without showing the window (as when started at login)",
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation: open the window offscreen on a temporary data "
+        "directory, store and search a contact, print one line; exit 0, or 1 with the reason",
+    )
     _add_data_dir(parser, None)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -278,6 +284,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ally_desktop.store.errors import DatabaseDamagedError, StoreError, classify
 
     try:
+        if args.self_test:
+            from ally_desktop.self_test import run_self_test
+
+            return run_self_test()
         if args.command is None:
             return run_gui(args)
         return COMMANDS[args.command](args)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import cli_start, memory, reminders, search, startup, timeline, transfer
+from bench import cli_start, memory, package, reminders, search, startup, timeline, transfer
 from bench.common import Result, error_result, scratch_root
 from bench.dataset import Dataset, ensure_dataset
 from bench.report import machine, print_notes, print_table, write_markdown
@@ -24,7 +24,7 @@ from bench.report import machine, print_notes, print_table, write_markdown
 FULL_CONTACTS = 100_000
 QUICK_CONTACTS = 10_000
 SMALL_CONTACTS = 200
-PARTS = ("cli", "startup", "memory", "search", "timeline", "reminders", "transfer")
+PARTS = ("cli", "startup", "memory", "search", "timeline", "reminders", "transfer", "package")
 CONTACTS_PARTS = ("startup", "memory", "search", "transfer")  # on the contacts dataset
 INTERACTIONS_PARTS = ("timeline", "reminders")  # on the Timeline's dataset
 
@@ -43,6 +43,7 @@ class Repeats:
     reminders_timer: int
     transfer_export: int
     transfer_import: int
+    package: int
 
 
 FULL = Repeats(
@@ -58,6 +59,7 @@ FULL = Repeats(
     reminders_timer=200,
     transfer_export=5,
     transfer_import=3,
+    package=9,
 )
 QUICK = Repeats(
     startup=3,
@@ -72,6 +74,7 @@ QUICK = Repeats(
     reminders_timer=200,
     transfer_export=3,
     transfer_import=2,
+    package=3,
 )
 
 
@@ -266,6 +269,14 @@ def main(argv: list[str] | None = None) -> int:
                 lambda: transfer.measure_import(
                     data["contacts"], repeats.transfer_import, scratch_dir
                 ),
+            )
+        if "package" in parts:
+            # What `make package` left in dist/ (not built here: that is its job).
+            results += _attempt(
+                "Packaging: frozen start-up, installed size, .deb",
+                f"<= {package.GOAL_RATIO}x, <= {package.GOAL_INSTALLED_MB:.0f} MB, "
+                f"<= {package.GOAL_DEB_MB:.0f} MB",
+                lambda: package.measure(repeats.package),
             )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -1,16 +1,29 @@
-"""Render the README's screenshots on demo data, offscreen: the Contacts view, and the
-Timeline and Reminders views next to it (``timeline.png``, ``reminders.png``).
+"""Render the README's screenshots on demo data, offscreen, in light and dark:
 
-    python docs/make_screenshot.py docs/screenshot.png
+    python docs/make_screenshot.py docs                 # all of them
+    python docs/make_screenshot.py docs --scheme dark   # only the dark ones
 
-The picture is made from the real window and the real demo network, never drawn by hand.
+writes, in the folder given (a ``.png`` path names its folder, as ``make screenshot``
+once passed ``docs/screenshot.png``):
+
+- ``screenshot-light.png`` and ``screenshot-dark.png``: the Contacts view, searching
+  "pricing", a person with a full profile selected;
+- ``timeline.png`` and ``reminders.png`` (light), ``timeline-dark.png`` and
+  ``reminders-dark.png``: the other two views.
+
+The pictures are made from the real window and the real demo network, never drawn by
+hand; the scheme is switched the way the system would switch it (``ui.look``). Run it
+with ``QT_SCALE_FACTOR=2`` to see the window at 200 %, or under Xvfb with
+``QT_QPA_PLATFORM=xcb`` to compare with a real X server.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -19,46 +32,77 @@ from PySide6.QtWidgets import QApplication
 
 from ally_desktop.core.demo import generate_demo
 from ally_desktop.store.db import close_database, open_database
-from ally_desktop.ui.main_window import MainWindow
+from ally_desktop.ui.look import Appearance, Scheme
+from ally_desktop.ui.main_window import REMINDERS_VIEW, TIMELINE_VIEW, MainWindow
 from ally_desktop.ui.settings import UiSettings
 
+SIZE = (1280, 800)
 
-def render(target: Path, width: int = 1280, height: int = 800) -> None:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    with tempfile.TemporaryDirectory() as folder:
-        db = open_database(Path(folder) / "ally.sqlite3")
+
+def settle(app: QApplication, seconds: float = 0.4) -> None:
+    """Let layouts, deferred loads and fades (the search field's clear button fades in
+    over 160 ms) finish before the picture is taken."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def render(folder: Path, scheme: Scheme, app: QApplication, appearance: Appearance) -> list[Path]:
+    """The three views in ``scheme``; returns the files written."""
+    appearance.apply(scheme)
+    dark = scheme is Scheme.DARK
+    names = (
+        f"screenshot-{scheme.value}.png",
+        "timeline-dark.png" if dark else "timeline.png",
+        "reminders-dark.png" if dark else "reminders.png",
+    )
+    written = []
+    with tempfile.TemporaryDirectory() as work:
+        db = open_database(Path(work) / "ally.sqlite3")
         generate_demo(db, 400, seed=11)
-        window = MainWindow(db, UiSettings(Path(folder) / "settings.ini"))
-        window.resize(width, height)
+        window = MainWindow(db, UiSettings(Path(work) / "settings.ini"))
+        window.resize(*SIZE)
         window.show()
         page = window.contacts
         # A person with a full profile: known topics, ambitions, connections and notes.
         page.search.setText("pricing")
-        app.processEvents()
+        settle(app)
         page.table.selectRow(2)
-        for _ in range(5):  # the profile's history lays out after the selection
-            app.processEvents()
-        window.grab().save(str(target))
-        window.navigation.setCurrentRow(1)
-        for _ in range(5):
-            app.processEvents()
-        timeline_target = target.with_name("timeline.png")
-        window.grab().save(str(timeline_target))
-        print(f"wrote {timeline_target}")
-        window.navigation.setCurrentRow(2)
-        page = window.reminders_page()
-        first = page.model.reminder_id(1)
-        if first is not None:
-            page.select(first)
-        for _ in range(5):
-            app.processEvents()
-        reminders_target = target.with_name("reminders.png")
-        window.grab().save(str(reminders_target))
-        print(f"wrote {reminders_target}")
+        settle(app)  # the profile's history lays out after the selection
+        for view, name in zip((None, TIMELINE_VIEW, REMINDERS_VIEW), names, strict=True):
+            if view is not None:
+                window.navigation.setCurrentRow(view)
+            if view == REMINDERS_VIEW:
+                reminders = window.reminders_page()
+                first = reminders.model.reminder_id(1)
+                if first is not None:
+                    reminders.select(first)
+            settle(app)
+            target = folder / name
+            if not window.grab().save(str(target)):
+                raise SystemExit(f"could not write {target}")
+            written.append(target)
         window.close()
         close_database(db)
-    print(f"wrote {target}")
+    return written
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", nargs="?", default="docs", type=Path)
+    parser.add_argument("--scheme", choices=("light", "dark", "both"), default="both")
+    args = parser.parse_args(argv)
+    folder: Path = args.folder.parent if args.folder.suffix == ".png" else args.folder
+    folder.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    appearance = Appearance(app)
+    schemes = [Scheme.LIGHT, Scheme.DARK] if args.scheme == "both" else [Scheme(args.scheme)]
+    for scheme in schemes:
+        for path in render(folder, scheme, app, appearance):
+            print(f"wrote {path}")
 
 
 if __name__ == "__main__":
-    render(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshot.png"))
+    main()

@@ -46,6 +46,7 @@ from ally_desktop.store.backups import (
     read_details,
 )
 from ally_desktop.store.errors import StoreError
+from ally_desktop.ui.look import Tone, set_tone
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,6 @@ _NO_BACKUPS_YET = (
     "and import; “Back up now” makes one at once."
 )
 COLUMNS = ("Taken", "Kind", "Size", "People")
-_DAMAGED_COLOR = "#c62828"
 
 
 def local_time(info: BackupInfo) -> str:
@@ -140,7 +140,7 @@ class BackupsDialog(QDialog):
         self.error = QLabel()
         self.error.setObjectName("errorText")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: {_DAMAGED_COLOR};")
+        set_tone(self.error, Tone.ERROR)
         self.error.hide()
 
         self.backup_button = QPushButton("&Back up now")

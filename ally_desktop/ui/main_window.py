@@ -15,7 +15,6 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
-    QIcon,
     QKeySequence,
     QUndoStack,
 )
@@ -39,6 +38,7 @@ from ally_desktop.store.errors import StoreError, user_facing_errors
 from ally_desktop.ui.contacts.commands import ChangeSet, ContactChanges, ContactEditing
 from ally_desktop.ui.contacts.model import COLUMNS
 from ally_desktop.ui.contacts.page import ContactsPage
+from ally_desktop.ui.icons import app_icon, themed_icon
 from ally_desktop.ui.reminders.commands import ReminderEditing
 from ally_desktop.ui.settings import UiSettings
 from ally_desktop.ui.timeline.commands import InteractionEditing
@@ -55,6 +55,7 @@ CONTACTS_VIEW, TIMELINE_VIEW, REMINDERS_VIEW = range(3)
 # would otherwise land one column over.
 _HEADER_KEY = f"contacts/header-{len(COLUMNS)}"
 MAX_PREFILLED = 20  # quick log from a big selection names the first few, not thousands
+_VIEW_ICONS = ("contacts", "timeline", "reminders")
 
 
 class MainWindow(QMainWindow):
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
         self._db = db
         self._settings = settings
         self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(app_icon())  # also where no application icon was set (tests, tools)
         self.setObjectName("mainWindow")
         self.undo_stack = QUndoStack(self)
         self.changes = ContactChanges(self)
@@ -84,6 +86,7 @@ class MainWindow(QMainWindow):
         self.contacts.editRequested.connect(self.edit_contact)
         self.contacts.addRequested.connect(self.quick_add)
         self.contacts.demoRequested.connect(self.load_demo)
+        self.contacts.importRequested.connect(lambda: self.show_import())
         self.contacts.selectionChanged.connect(self._update_actions)
         self.contacts.exportRequested.connect(lambda: self.show_export(selected=True))
 
@@ -93,11 +96,20 @@ class MainWindow(QMainWindow):
         self.navigation.setIconSize(QSize(20, 20))
         self.navigation.setFixedWidth(150)
         self.navigation.setFrameShape(QListWidget.Shape.NoFrame)
-        self.navigation.setStyleSheet("QListWidget#navigation::item { padding: 7px 10px; }")
-        self._add_view("Contacts", self.contacts, "x-office-address-book")
+        # A sidebar in the window's colour, the current view a rounded band in the
+        # selection colour: palette roles only, so it follows light and dark.
+        self.navigation.setStyleSheet(
+            "QListWidget#navigation { background: palette(window); outline: 0;"
+            " padding: 6px 0; }"
+            " QListWidget#navigation::item { padding: 6px 8px; margin: 1px 6px;"
+            " border-radius: 6px; color: palette(window-text); }"
+            " QListWidget#navigation::item:selected { background: palette(highlight);"
+            " color: palette(highlighted-text); }"
+        )
+        self._add_view("Contacts", self.contacts, "contacts")
         # The Timeline is built the first time it is shown: the window paints sooner.
-        self._add_view("Timeline", QWidget(), "view-calendar-list")
-        self._add_view("Reminders", QWidget(), "appointment-soon")
+        self._add_view("Timeline", QWidget(), "timeline")
+        self._add_view("Reminders", QWidget(), "reminders")
         self.navigation.currentRowChanged.connect(self._show_view)
         self.navigation.setCurrentRow(0)
 
@@ -231,7 +243,7 @@ class MainWindow(QMainWindow):
         return self.views.currentIndex()
 
     def _add_view(self, title: str, widget: QWidget, icon: str, enabled: bool = True) -> None:
-        item = QListWidgetItem(QIcon.fromTheme(icon), title)
+        item = QListWidgetItem(themed_icon(icon), title)
         if not enabled:
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             item.setToolTip(f"{title} arrives in a later version.")
@@ -246,9 +258,11 @@ class MainWindow(QMainWindow):
         icon: str | None = None,
         tip: str | None = None,
     ) -> QAction:
+        """An action of the window; ``icon`` is Ally's name for it (see ``ui.icons``): the
+        platform theme's icon where there is one, else Ally's own."""
         action = QAction(text, self)
         if icon:
-            action.setIcon(QIcon.fromTheme(icon))
+            action.setIcon(themed_icon(icon))
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         if tip:
@@ -263,17 +277,17 @@ class MainWindow(QMainWindow):
             "&Add person…",
             self.quick_add,
             "Ctrl+N",
-            "contact-new",
+            "add",
             "Add a person: a name is enough (Ctrl+N)",
         )
         self.add_full_action = self._action(
-            "New person with &details…", self.new_contact, "Ctrl+Shift+N"
+            "New person with &details…", self.new_contact, "Ctrl+Shift+N", "details"
         )
         self.log_action = self._action(
             "&Log interaction…",
             lambda: self.log_interaction(),
             "Ctrl+L",
-            "appointment-new",
+            "log",
             "Log a meeting, call or coffee with the selected people (Ctrl+L)",
         )
         self.log_action.setIconText("Log")
@@ -281,50 +295,52 @@ class MainWindow(QMainWindow):
             "&Remind me…",
             lambda: self.new_reminder(),
             "Ctrl+R",
-            "appointment-soon",
+            "remind",
             "Set a reminder, about the selected person or free-standing (Ctrl+R)",
         )
         self.import_action = self._action(
             "&Import…",
             lambda: self.show_import(),
             "Ctrl+Shift+I",
-            "document-import",
+            "import",
             "Add people from a CSV or vCard file (Ctrl+Shift+I), or drop the file here",
         )
         self.export_action = self._action(
             "&Export…",
             lambda: self.show_export(),
             "Ctrl+Shift+E",
-            "document-export",
+            "export",
             "Write people to a CSV or vCard file (Ctrl+Shift+E)",
         )
         self.trash_action = self._action(
             "&Trash…",
             self.show_trash,
             None,
-            "user-trash",
+            "trash",
             "People and interactions you deleted, to restore or delete for good",
         )
         self.backups_action = self._action(
             "Restore from &backup…",
             self.show_backups,
             None,
-            "document-revert",
+            "backups",
             "Go back to a backup of your data, or back up now",
         )
-        self.quit_action = self._action("&Quit", self.quit, "Ctrl+Q", "application-exit")
-        self.preferences_action = self._action("&Preferences…", self.show_preferences)
+        self.quit_action = self._action("&Quit", self.quit, "Ctrl+Q", "quit")
+        self.preferences_action = self._action(
+            "&Preferences…", self.show_preferences, None, "preferences"
+        )
         self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.undo_action.setIcon(QIcon.fromTheme("edit-undo"))
+        self.undo_action.setIcon(themed_icon("undo"))
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
         redo_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
         for extra in ("Ctrl+Shift+Z", "Ctrl+Y"):  # both conventions, on every platform
             if QKeySequence(extra) not in redo_keys:
                 redo_keys.append(QKeySequence(extra))
         self.redo_action.setShortcuts(redo_keys)
-        self.redo_action.setIcon(QIcon.fromTheme("edit-redo"))
+        self.redo_action.setIcon(themed_icon("redo"))
         # The menu says what would be undone; the toolbar keeps a short, steady label.
         self.undo_action.setIconText("Undo")
         self.redo_action.setIconText("Redo")
@@ -332,19 +348,19 @@ class MainWindow(QMainWindow):
             "&Edit…",
             self._edit_selected,
             "F2",
-            "document-edit",
+            "edit",
             "Edit the selected item (F2, Enter)",
         )
         self.delete_action = self._action(
             "&Delete",
             self._delete_selected,
             QKeySequence.StandardKey.Delete,
-            "edit-delete",
+            "delete",
             "Move the selected items to the trash (Delete)",
         )
-        self.find_action = self._action("&Find…", self._focus_search, None, "edit-find")
+        self.find_action = self._action("&Find…", self._focus_search, None, "search")
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
-        self.about_action = self._action(f"&About {APP_NAME}", self.about)
+        self.about_action = self._action(f"&About {APP_NAME}", self.about, None, "about")
 
         file_menu = self.menuBar().addMenu("&File")
         for action in (self.add_action, self.add_full_action, self.log_action, self.remind_action):
@@ -369,7 +385,10 @@ class MainWindow(QMainWindow):
         for row in range(self.navigation.count()):
             item = self.navigation.item(row)
             action = self._action(
-                item.text(), partial(self.navigation.setCurrentRow, row), f"Ctrl+{row + 1}"
+                item.text(),
+                partial(self.navigation.setCurrentRow, row),
+                f"Ctrl+{row + 1}",
+                _VIEW_ICONS[row],
             )
             action.setEnabled(bool(item.flags() & Qt.ItemFlag.ItemIsEnabled))
             view_menu.addAction(action)

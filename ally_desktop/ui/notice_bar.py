@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
+from ally_desktop.ui.look import set_toned_style
+
 
 class NoticeBar(QFrame):
     """One notice at a time: a title, a line of detail, a button to act, × to close.
@@ -15,9 +17,13 @@ class NoticeBar(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("noticeBar")
-        self.setStyleSheet(
-            "QFrame#noticeBar { background: #fff4e5; border-bottom: 1px solid #f0c36d; }"
-            " QFrame#noticeBar QLabel { color: #3e2723; }"
+        # A warm band in light and in dark mode alike: its colours are the warning tone
+        # mixed into the palette's base, its text the palette's (ui.look).
+        set_toned_style(
+            self,
+            "QFrame#noticeBar { background: $warning_back;"
+            " border-bottom: 1px solid $warning_line; }"
+            " QFrame#noticeBar QLabel { color: $text; }",
         )
         self.title = QLabel()
         font = self.title.font()

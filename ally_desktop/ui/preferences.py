@@ -35,6 +35,7 @@ from ally_desktop.store.backups import (
     save_backup_settings,
 )
 from ally_desktop.store.errors import StoreError, user_facing_errors
+from ally_desktop.ui.look import Tone, set_tone
 from ally_desktop.ui.settings import UiSettings
 
 log = logging.getLogger(__name__)
@@ -189,7 +190,7 @@ class PreferencesDialog(QDialog):
         self.backups = BackupPreferences(data_dir) if data_dir is not None else None
         self.trash = TrashPreferences(db) if db is not None else None
         self.error = QLabel()
-        self.error.setStyleSheet("color: #c62828;")
+        set_tone(self.error, Tone.ERROR)
         self.error.setWordWrap(True)
         self.error.hide()
         buttons = QDialogButtonBox(

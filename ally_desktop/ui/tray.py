@@ -14,14 +14,17 @@ from datetime import UTC, date, datetime, timedelta
 from functools import partial
 
 import peewee as pw
-from PySide6.QtCore import QObject, QRect, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QObject, QRectF, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
 
 from ally_desktop import APP_NAME
 from ally_desktop.core.due import reminder_name
 from ally_desktop.core.reminders import DueItem
 from ally_desktop.store.schedule import local_morning
+from ally_desktop.ui.icons import app_icon
+
+__all__ = ["AllyTray", "app_icon", "badge_icon", "notification_text", "tray_available"]
 
 NEXT_ITEMS = 5
 MESSAGE_MS = 10_000
@@ -68,50 +71,43 @@ def _body(item: DueItem, today: date) -> str:
     return body
 
 
+BADGE_SIZES = (32, 64)  # trays ask 16 to 48 pixels: each is scaled down from near
+
+
 def badge_icon(base: QIcon, count: int, size: int = 64) -> QIcon:
-    """The icon with the count of due reminders drawn in a red disc (empty: as it is)."""
+    """The icon with the count of due reminders drawn in a red disc (empty: as it is).
+
+    Drawn at ``size`` and at half of it, each at the screen's pixel ratio (``QIcon.pixmap``
+    gives the base at that ratio), so a 22-pixel tray at 200 % still gets sharp digits."""
     if count <= 0:
         return base
+    badged = QIcon()
+    for side in sorted({size // 2, size}):
+        badged.addPixmap(_badge_pixmap(base, count, side))
+    return badged
+
+
+def _badge_pixmap(base: QIcon, count: int, size: int) -> QPixmap:
     pixmap = base.pixmap(size, size)
     if pixmap.isNull():
         pixmap = QPixmap(size, size)
         pixmap.fill(QColor("#1565c0"))
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    disc = QRect(size // 2 - 2, 0, size // 2 + 2, size // 2 + 2)
-    painter.setBrush(QColor("#c62828"))
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.drawEllipse(disc)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    side = round(size * 0.56)
+    disc = QRectF(size - side, 0, side, side)
+    painter.setBrush(QColor("#d32f2f"))
+    painter.setPen(QPen(QColor(255, 255, 255, 230), max(1.0, size / 32)))
+    painter.drawEllipse(disc.adjusted(0.5, 0.5, -0.5, -0.5))
     font = QFont()
     font.setBold(True)
-    font.setPixelSize(int(disc.height() * (0.62 if count < 10 else 0.5)))
+    font.setPixelSize(round(side * (0.66 if count < 10 else 0.52 if count < 100 else 0.4)))
     painter.setFont(font)
     painter.setPen(QColor("white"))
     painter.drawText(disc, Qt.AlignmentFlag.AlignCenter, str(count) if count < 100 else "99+")
     painter.end()
-    return QIcon(pixmap)
-
-
-def app_icon() -> QIcon:
-    """The application's icon (the theme's, else a plain mark drawn here)."""
-    icon = QIcon.fromTheme("ally", QIcon.fromTheme("x-office-address-book"))
-    if icon.isNull():
-        pixmap = QPixmap(64, 64)
-        pixmap.fill(QColor(0, 0, 0, 0))
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setBrush(QColor("#1565c0"))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.drawRoundedRect(4, 4, 56, 56, 14, 14)
-        font = QFont()
-        font.setBold(True)
-        font.setPixelSize(36)
-        painter.setFont(font)
-        painter.setPen(QColor("white"))
-        painter.drawText(QRect(4, 4, 56, 56), Qt.AlignmentFlag.AlignCenter, "A")
-        painter.end()
-        icon = QIcon(pixmap)
-    return icon
+    return pixmap
 
 
 class AllyTray(QObject):

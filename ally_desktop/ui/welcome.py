@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ally_desktop.ui.icons import app_icon
+
+MARK_SIZE = 72
 
 
 class WelcomePage(QWidget):
@@ -11,8 +15,12 @@ class WelcomePage(QWidget):
     importRequested = Signal()  # noqa: N815
     demoRequested = Signal()  # noqa: N815
 
-    def __init__(self, import_available: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.mark = QLabel()
+        self.mark.setObjectName("welcomeMark")
+        self.mark.setFixedSize(MARK_SIZE, MARK_SIZE)
+        self._draw_mark()
         title = QLabel("Welcome to Ally")
         title.setObjectName("welcomeTitle")
         font = title.font()
@@ -29,9 +37,9 @@ class WelcomePage(QWidget):
         self.add_button = QPushButton("Add your first ally")
         self.add_button.setDefault(True)
         self.import_button = QPushButton("Import…")
-        self.import_button.setEnabled(import_available)
-        if not import_available:
-            self.import_button.setToolTip("Import from CSV and vCard arrives in a later version.")
+        self.import_button.setToolTip(
+            "Bring your contacts from Google, Outlook, LinkedIn, a vCard or any CSV"
+        )
         self.demo_button = QPushButton("Try with demo data")
         for button in (self.add_button, self.import_button, self.demo_button):
             button.setMinimumWidth(220)
@@ -41,9 +49,22 @@ class WelcomePage(QWidget):
         self.demo_button.clicked.connect(self.demoRequested)
         layout = QVBoxLayout(self)
         layout.addStretch(2)
+        layout.addWidget(self.mark, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addSpacing(6)
         for widget in (title, text):
             layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(18)
         for button in (self.add_button, self.import_button, self.demo_button):
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(3)
+
+    def _draw_mark(self) -> None:
+        """Ally's mark at the screen's pixel ratio: sharp at 200 % too."""
+        self.mark.setPixmap(
+            app_icon().pixmap(QSize(MARK_SIZE, MARK_SIZE), self.devicePixelRatioF())
+        )
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.DevicePixelRatioChange:  # moved to another screen
+            self._draw_mark()

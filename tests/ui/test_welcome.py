@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import peewee as pw
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
@@ -22,8 +23,17 @@ def test_an_empty_network_shows_the_welcome_page(window: MainWindow) -> None:
     assert not page.table.isVisible()
     assert page.welcome.add_button.text() == "Add your first ally"
     assert page.welcome.demo_button.isEnabled()
-    assert not page.welcome.import_button.isEnabled()
+    assert page.welcome.import_button.isEnabled()
     assert page.welcome.import_button.toolTip()
+
+
+def test_the_welcome_page_imports(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[object] = []
+    monkeypatch.setattr(window, "show_import", lambda path=None: asked.append(path))
+    qtbot.mouseClick(window.contacts.welcome.import_button, Qt.MouseButton.LeftButton)
+    assert asked == [None]
 
 
 def test_a_network_with_people_opens_on_the_list(

@@ -6,13 +6,14 @@ import html
 from collections.abc import Iterable
 from datetime import date
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QEvent, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPalette, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from ally_desktop.core.records import MONTH_NAMES, ContactRecord
 from ally_desktop.core.timeline import Balance
 from ally_desktop.ui.avatars import avatar_image
+from ally_desktop.ui.look import muted_text
 
 CONTACT_SCHEME = "ally-contact"
 REMINDER_SCHEME = "ally-reminder"
@@ -38,15 +39,33 @@ class ContactDetail(QTextBrowser):
         self.setObjectName("contactDetail")
         self.anchorClicked.connect(self._on_anchor)
         self.today: date | None = None  # fixed in tests; otherwise the computer's day
+        # What is shown, to render it again in new colours when the palette changes.
+        self._shown: tuple[ContactRecord, Balance | None, list[tuple[str, str, int | None]]]
+        self._shown_text: str | None = None
         self.show_placeholder("Select a person to see their profile.")
 
     def show_placeholder(self, text: str) -> None:
+        self._shown_text = text
         self.setHtml(
             f"<p style='color:{self._muted()}; margin-top:24px' align='center'>{_e(text)}</p>"
         )
 
     def _muted(self) -> str:
-        return self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        # Opaque: Qt's placeholder colour is half-transparent, which rich text draws solid.
+        return muted_text(self.palette()).name()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        """The colours are written into the HTML: a new palette (a switch to dark mode)
+        renders the profile again, at the same scroll position."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            bar = self.verticalScrollBar()
+            position = bar.value()
+            if self._shown_text is not None:
+                self.show_placeholder(self._shown_text)
+            else:
+                self.show_contact(*self._shown)
+            bar.setValue(position)
 
     def _on_anchor(self, url: QUrl) -> None:
         if url.scheme() == CONTACT_SCHEME:
@@ -62,6 +81,8 @@ class ContactDetail(QTextBrowser):
         ledger: Balance | None = None,
         reminders: list[tuple[str, str, int | None]] | None = None,
     ) -> None:
+        self._shown = (record, ledger, reminders or [])
+        self._shown_text = None
         document = self.document()
         avatar = avatar_image(record.name, record.data.photo, 72, self.devicePixelRatioF())
         document.addResource(

@@ -50,6 +50,7 @@ from ally_desktop.ui.contacts.editor_rows import (
     DateRow,
     LabeledValueRow,
 )
+from ally_desktop.ui.look import set_toned_style
 from ally_desktop.ui.widgets.fields import DateField, TermsField
 from ally_desktop.ui.widgets.rows import RepeatingRows
 from ally_desktop.ui.write_failures import not_saved, retry_button
@@ -109,9 +110,10 @@ class ContactEditor(QDialog):
         self.error_banner = QLabel()
         self.error_banner.setObjectName("errorBanner")
         self.error_banner.setWordWrap(True)
-        self.error_banner.setStyleSheet(
-            "QLabel#errorBanner { background: #fdecea; color: #611a15; border: 1px solid #f5c2c0;"
-            " border-radius: 4px; padding: 6px; }"
+        set_toned_style(
+            self.error_banner,
+            "QLabel#errorBanner { background: $error_back; color: $text;"
+            " border: 1px solid $error_line; border-radius: 4px; padding: 6px; }",
         )
         self.error_banner.hide()
 

@@ -24,11 +24,12 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 
 from ally_desktop.core.contact_queries import ContactQuery, SortKey, contact_ids, rows_by_ids
 from ally_desktop.core.records import Closeness, ContactRow
 from ally_desktop.core.relative_time import days_ago_text, local_days_since, local_moment_text
+from ally_desktop.ui.look import Tone, tone
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -53,11 +54,12 @@ LAST_INTERACTION_COLUMN = 5
 NEVER_TEXT = "—"  # no interaction logged
 NEVER_TOOLTIP = "No interaction logged yet"
 
-_CLOSENESS_COLORS = {
-    Closeness.INNER_CIRCLE: QColor("#2e7d32"),
-    Closeness.ALLY: QColor("#1565c0"),
-    Closeness.ACQUAINTANCE: QColor("#6d6d6d"),
-    Closeness.OTHER: QColor("#8d6e63"),
+# Tones, not colours: each has a lighter shade for dark mode (ui.look).
+_CLOSENESS_TONES = {
+    Closeness.INNER_CIRCLE: Tone.SUCCESS,
+    Closeness.ALLY: Tone.INFO,
+    Closeness.ACQUAINTANCE: Tone.NEUTRAL,
+    Closeness.OTHER: Tone.EARTH,
 }
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _FONT = Qt.ItemDataRole.FontRole
@@ -239,7 +241,7 @@ class ContactTableModel(QAbstractTableModel):
         if role == _FONT:
             return self._bold if column == 0 else None
         if role == _FOREGROUND:
-            return _CLOSENESS_COLORS[row.closeness] if column == CLOSENESS_COLUMN else None
+            return tone(_CLOSENESS_TONES[row.closeness]) if column == CLOSENESS_COLUMN else None
         if column == LAST_INTERACTION_COLUMN:  # tooltip: the full local date and time
             return self._when(row.last_interaction_at)[1]
         text = self._text(row, column)  # tooltip: only where the cell may be cut off

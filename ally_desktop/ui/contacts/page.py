@@ -70,6 +70,7 @@ class ContactsPage(QWidget):
     editRequested = Signal(int)  # noqa: N815
     addRequested = Signal()  # noqa: N815
     demoRequested = Signal()  # noqa: N815
+    importRequested = Signal()  # noqa: N815
     ready = Signal()  # the whole list and the filters' choices are loaded
     logRequested = Signal(list)  # noqa: N815 (contact ids to log an interaction with)
     remindRequested = Signal(int)  # noqa: N815 (a contact id)
@@ -129,17 +130,19 @@ class ContactsPage(QWidget):
             self.last_contact_filter.addItem(label, days)
         self.archived_filter = QCheckBox("Archived")
         self.archived_filter.setToolTip("Include archived people")
-        for combo in (
-            self.tag_filter,
-            self.closeness_filter,
-            self.organization_filter,
-            self.last_contact_filter,
+        # Each filter is as wide as its "any" choice, so that it reads whole; longer
+        # choices (an organization's name) are elided rather than widening the bar.
+        for combo, widest in (
+            (self.tag_filter, "All tags"),
+            (self.closeness_filter, "Any closeness"),
+            (self.organization_filter, "All organizations"),
+            (self.last_contact_filter, "Any last contact"),
         ):
             combo.currentIndexChanged.connect(self.apply_query)
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            combo.setMinimumContentsLength(7)
+            combo.setMinimumContentsLength(len(widest))
         self.search.setMinimumWidth(180)
         self.archived_filter.toggled.connect(self.apply_query)
         self.count_label = QLabel()
@@ -221,6 +224,7 @@ class ContactsPage(QWidget):
         self.welcome = WelcomePage()
         self.welcome.addRequested.connect(self.addRequested)
         self.welcome.demoRequested.connect(self.demoRequested)
+        self.welcome.importRequested.connect(self.importRequested)
         self.stack = QStackedWidget()
         self.stack.addWidget(list_page)
         self.stack.addWidget(self.welcome)

@@ -21,6 +21,7 @@ from ally_desktop.core.records import ContactData
 from ally_desktop.core.text import clean_line
 from ally_desktop.core.validation import ValidationError, validate_contact
 from ally_desktop.store.errors import classify
+from ally_desktop.ui.look import Tone, set_tone
 from ally_desktop.ui.widgets.fields import TermsField
 from ally_desktop.ui.write_failures import not_saved, retry_button
 
@@ -54,7 +55,7 @@ class QuickAddDialog(QDialog):
         self.topics.setPlaceholderText("e.g. pricing, how approvals really work")
         self.error = QLabel()
         self.error.setObjectName("errorText")
-        self.error.setStyleSheet("color: #c62828;")
+        set_tone(self.error, Tone.ERROR)
         self.error.setWordWrap(True)
         self.error.hide()
         form = QFormLayout()

@@ -15,18 +15,25 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from ally_desktop.core.due import DueRow, Section
+from ally_desktop.ui.look import Tone, tone
 from ally_desktop.ui.reminders.model import HEADING_ROLE, ROW_ROLE, SECTION_ROLE
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 MARGIN = 12
 GAP = 8
-_SECTION_COLORS = {
-    Section.OVERDUE: QColor("#c62828"),
-    Section.TODAY: QColor("#ef6c00"),
-    Section.UPCOMING: QColor("#1565c0"),
-    Section.SNOOZED: QColor("#6d6d6d"),
+_SECTION_TONES = {
+    Section.OVERDUE: Tone.ERROR,
+    Section.TODAY: Tone.WARNING,
+    Section.UPCOMING: Tone.INFO,
+    Section.SNOOZED: Tone.NEUTRAL,
 }
+
+
+def section_color(section: object, palette: QPalette) -> QColor | None:
+    """The section's colour on this palette (lighter shades on a dark one)."""
+    which = _SECTION_TONES.get(section) if isinstance(section, Section) else None
+    return tone(which, palette) if which is not None else None
 
 
 def when_text(row: DueRow, section: Section | None, now: datetime) -> str:
@@ -94,7 +101,7 @@ class ReminderDelegate(QStyledItemDelegate):
         section = index.data(SECTION_ROLE)
         baseline = rect.bottom() - 8 - bold_metrics.descent()
         painter.setFont(bold)
-        painter.setPen(_SECTION_COLORS.get(section, palette.color(QPalette.ColorRole.Text)))
+        painter.setPen(section_color(section, palette) or palette.color(QPalette.ColorRole.Text))
         painter.drawText(rect.left() + MARGIN, baseline, str(index.data() or ""))
         painter.setPen(palette.color(QPalette.ColorRole.Mid))
         line_y = rect.bottom() - 2
@@ -131,7 +138,7 @@ class ReminderDelegate(QStyledItemDelegate):
         right = rect.right() - MARGIN
 
         # A coloured edge says the section at a glance, even when scrolled past its heading.
-        edge = _SECTION_COLORS.get(section) if section is not None else None
+        edge = section_color(section, palette)
         if edge is not None:
             painter.fillRect(rect.left() + MARGIN - 4, rect.top() + 6, 3, rect.height() - 12, edge)
 

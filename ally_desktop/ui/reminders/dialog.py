@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
@@ -126,8 +127,12 @@ class ReminderDialog(FormDialog):
         form = QFormLayout()
         form.addRow("&About", self.person)
         form.addRow("&What", self.title)
-        form.addRow("&When", when)
-        form.addRow("&Repeat", repeat_row)
+        # A row of several widgets: its label's shortcut goes to the first (a label with
+        # no buddy would show the "&" itself).
+        for text, row, buddy in (("&When", when, self.day), ("&Repeat", repeat_row, self.repeat)):
+            label = QLabel(text)
+            label.setBuddy(buddy)
+            form.addRow(label, row)
         form.addRow("", self.weekday_row)
         form.addRow("", self.end_row)
         form.addRow("&Notice", self.advance)

@@ -117,6 +117,9 @@ class RemindersPage(QWidget):
         self.snooze_button.setText("Snooze")
         self.snooze_button.setToolTip("Remind me later (S)")
         self.snooze_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # As wide as its push-button neighbours: sized to its text, the menu arrow was
+        # drawn over the last letter.
+        self.snooze_button.setMinimumWidth(self.done_button.sizeHint().width() + 8)
         self.snooze_menu = QMenu(self)
         self.snooze_menu.aboutToShow.connect(self._fill_snooze_menu)
         self.snooze_button.setMenu(self.snooze_menu)

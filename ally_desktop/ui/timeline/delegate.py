@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from ally_desktop.core.timeline import InteractionRow, kind_label
+from ally_desktop.ui.look import Tone, is_dark, readable, tone
 from ally_desktop.ui.timeline.days import is_relative, short_date, time_text
 from ally_desktop.ui.timeline.model import DAY_ROLE, HEADING_ROLE, ROW_ROLE
 
@@ -31,8 +32,6 @@ _KIND_COLORS = {
     "event": "#8e24aa",
     "note": "#757575",
 }
-_GIVEN = QColor("#2e7d32")
-_RECEIVED = QColor("#1565c0")
 MARGIN = 12
 GAP = 8
 
@@ -172,7 +171,7 @@ class TimelineDelegate(QStyledItemDelegate):
         right = rect.right() - MARGIN
         if row.exchange is not None:
             right = self._paint_exchange(
-                painter, row, x, right, first_baseline, metrics, selected, text_color
+                painter, row, x, right, first_baseline, metrics, selected, palette
             )
 
         small_metrics = fonts.small_metrics
@@ -181,14 +180,17 @@ class TimelineDelegate(QStyledItemDelegate):
         chip_top = top + (line_height - small_metrics.height()) // 2 - 1
         chip_rect = QRect(x, chip_top, chip_width, small_metrics.height() + 2)
         color = kind_color(row.kind)
+        dark = is_dark(palette)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setPen(Qt.PenStyle.NoPen)
         fill = QColor(color)
-        fill.setAlpha(40 if not selected else 90)
+        # A tint of the kind's colour: stronger on a dark base, where 16 % is lost.
+        fill.setAlpha(90 if selected else 72 if dark else 40)
         painter.setBrush(fill)
         painter.drawRoundedRect(chip_rect, 4, 4)
         painter.setFont(fonts.small)
-        painter.setPen(text_color if selected else color.darker(130))
+        chip_pen = readable(color, palette) if dark else color.darker(130)
+        painter.setPen(text_color if selected else chip_pen)
         painter.drawText(chip_rect, Qt.AlignmentFlag.AlignCenter, chip_text)
         x += chip_width + GAP
 
@@ -219,7 +221,7 @@ class TimelineDelegate(QStyledItemDelegate):
         baseline: int,
         metrics: QFontMetrics,
         selected: bool,
-        text_color: QColor,
+        palette: QPalette,
     ) -> int:
         """Draw "Gave: …" or "Received: …" at the right; returns where it starts."""
         verb = "Gave" if row.exchange == "given" else "Received"
@@ -227,8 +229,9 @@ class TimelineDelegate(QStyledItemDelegate):
         room = max(0, (right - left) * 2 // 5)
         text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
         width = metrics.horizontalAdvance(text)
-        painter.setPen(
-            text_color if selected else (_GIVEN if row.exchange == "given" else _RECEIVED)
-        )
+        if selected:
+            painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
+        else:
+            painter.setPen(tone(Tone.SUCCESS if row.exchange == "given" else Tone.INFO, palette))
         painter.drawText(right - width, baseline, text)
         return right - width - GAP

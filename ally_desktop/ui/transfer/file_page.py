@@ -37,6 +37,7 @@ from ally_desktop.core.transfer.reading import (
     UnreadableFileError,
     open_source,
 )
+from ally_desktop.ui.look import Tone, set_tone
 from ally_desktop.ui.transfer.heading import page_title
 
 PREVIEW_ROWS = 5
@@ -113,7 +114,7 @@ class FilePage(QWidget):
         self.hint = QLabel()
         self.hint.setObjectName("importHint")
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: #c62828;")
+        set_tone(self.hint, Tone.ERROR)
         self.hint.hide()
         self.combos: list[QComboBox] = []
 

@@ -44,6 +44,7 @@ from ally_desktop.core.transfer.reading import (
 )
 from ally_desktop.store.backups import make_backup
 from ally_desktop.store.errors import StoreError, user_facing_errors
+from ally_desktop.ui.look import Tone, set_tone
 from ally_desktop.ui.transfer.commands import DoneImport
 from ally_desktop.ui.transfer.duplicates_page import DuplicatesPage
 from ally_desktop.ui.transfer.file_page import FilePage
@@ -62,7 +63,6 @@ LISTED_PEOPLE = 200  # the ready page names the first ones; the count says the r
 FILE_PAGE, PROBLEMS_PAGE, DUPLICATES_PAGE, READY_PAGE = range(4)
 # What core says in words when a file cannot be read; anything else is a bug.
 _READ_ERRORS = (UnreadableFileError, NoTableError, NothingToImportError, StoreError)
-_ERROR_STYLE = "color: #c62828;"
 
 
 def _people(count: int) -> str:
@@ -213,7 +213,7 @@ class ImportDialog(QDialog):
         return ", ".join(parts)
 
     def show_error(self, text: str, *, alarm: bool = True) -> None:
-        self.error.setStyleSheet(_ERROR_STYLE if alarm else "")
+        set_tone(self.error, Tone.ERROR if alarm else None)
         self.error.setText(text)
         self.error.setVisible(bool(text))
 

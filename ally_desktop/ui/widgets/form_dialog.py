@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QWidget
 
 from ally_desktop.core.validation import ValidationError
 from ally_desktop.store.errors import classify
+from ally_desktop.ui.look import Tone, set_tone
 from ally_desktop.ui.widgets.people import PeopleField
 from ally_desktop.ui.write_failures import not_saved, retry_button
 
@@ -29,7 +30,7 @@ class FormDialog(QDialog):
         self._save = save
         self.error = QLabel()
         self.error.setObjectName("errorText")
-        self.error.setStyleSheet("color: #c62828;")
+        set_tone(self.error, Tone.ERROR)
         self.error.setWordWrap(True)
         self.error.hide()
         self.retry_button = retry_button(self.accept)
