@@ -65,10 +65,10 @@ def run_self_test() -> int:
         photo = _pictures(root)
         version = _store(data_dir, photo)
     except SelfTestError as exc:
-        print(f"ally self-test: FAILED: {exc}", file=sys.stderr)
+        print(f"ally self-test: FAILED: {_one_line(exc)}", file=sys.stderr)
         return 1
     except Exception as exc:
-        print(f"ally self-test: FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"ally self-test: FAILED: {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)
         return 1
     finally:
         watchdog.cancel()
@@ -85,6 +85,10 @@ def run_self_test() -> int:
         f"{time.time() - began:.1f} s"
     )
     return 0
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
 
 
 def _spawned_at(fallback: float) -> float:
@@ -125,11 +129,35 @@ def _last_error(data_dir: Path) -> str:
     return (errors or lines or ["the log is empty"])[-1]
 
 
+def _dismiss_dialogs(seen: list[str]) -> None:
+    """Close a modal dialog, remembering what it said: a fresh start asks nothing, and
+    offscreen nobody could answer (a refusal to open the data file is one)."""
+    from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+    dialog = QApplication.activeModalWidget()
+    if dialog is None:
+        return
+    said = dialog.text() if isinstance(dialog, QMessageBox) else dialog.windowTitle()
+    seen.append(" ".join(said.split()) or type(dialog).__name__)
+    if isinstance(dialog, QDialog):
+        dialog.reject()
+    else:
+        dialog.close()
+
+
 def _window(data_dir: Path) -> float:
     """Start the window as ``ally`` does; the epoch time of its first paint."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
     from ally_desktop.app import run
 
     marks: dict[str, float] = {}
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    dialogs: list[str] = []
+    watcher = QTimer(app)
+    watcher.timeout.connect(lambda: _dismiss_dialogs(dialogs))
+    watcher.start(100)
 
     def watch(window: object) -> None:
         from PySide6.QtCore import QEvent, QObject, QTimer
@@ -151,7 +179,12 @@ def _window(data_dir: Path) -> float:
 
         window.installEventFilter(FirstPaint(window))
 
-    code = run(data_dir, on_window=watch)
+    try:
+        code = run(data_dir, on_window=watch)
+    finally:
+        watcher.stop()
+    if dialogs:
+        raise SelfTestError(f"a dialog interrupted the start: {dialogs[0]}")
     if code != 0:
         raise SelfTestError(f"the window exited with code {code}: {_last_error(data_dir)}")
     if "paint" not in marks:

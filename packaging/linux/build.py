@@ -20,7 +20,7 @@ importing Qt). Its inputs: ``dist/ally`` (PyInstaller, ``packaging/ally.spec``),
 
 Before packing, the desktop file is checked with ``desktop-file-validate`` and the
 AppStream file with ``appstreamcli validate``; where a tool is not installed the check
-is skipped with a warning (and fails under ``CI=true``, where it must run).
+is skipped with a warning (the installer tests, which CI runs, require both).
 
 No maintainer scripts: Debian's own triggers (desktop-file-utils, hicolor-icon-theme)
 refresh the desktop database and the icon cache when files land in their folders.
@@ -97,7 +97,7 @@ DEPENDS = (
 RECOMMENDS = ("fonts-dejavu-core",)
 # Provided by the C library itself, or by packages every Debian system has.
 ESSENTIAL = {"libc6", "libgcc-s1", "libstdc++6"}
-# The bundle's own libraries come from Qt's wheel or Python: not the system's.
+# A line of ldd's output: "libfoo.so.1 => /lib/x86_64-linux-gnu/libfoo.so.1 (0x…)".
 _SONAME = re.compile(r"\s*(?P<name>\S+\.so[.\d]*)\s+=>\s+(?P<path>\S+)")
 
 
@@ -144,12 +144,11 @@ def metainfo_text(version: str) -> str:
 
 
 def _tool(name: str) -> str | None:
+    """A validator, or None (with a warning) where it is not installed: the build goes on,
+    and tests/packaging/test_installers.py, which CI runs, insists on both checks."""
     found = shutil.which(name)
     if found is None:
-        message = f"{name} is not installed: its check is skipped"
-        if os.environ.get("CI") == "true":
-            raise BuildError(f"{name} is not installed, and CI must run its check")
-        log(f"warning: {message}")
+        log(f"warning: {name} is not installed: its check is skipped")
     return found
 
 

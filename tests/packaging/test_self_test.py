@@ -104,3 +104,28 @@ def test_the_store_checks_pass_on_a_fresh_data_file(tmp_path, qapp):
 def test_the_store_check_fails_without_a_data_file(tmp_path):
     with pytest.raises(self_test.SelfTestError, match="did not create its data file"):
         self_test._store(tmp_path, b"")
+
+
+def test_a_refusal_to_open_the_data_file_fails_at_once_with_its_words(tmp_path):
+    # The dialog that says why would wait forever offscreen: the self-test closes it.
+    script = (
+        "import sys\n"
+        "import ally_desktop.store.db as db\n"
+        "from ally_desktop.store.errors import StorageUnavailableError\n"
+        "def refuse(path):\n"
+        "    raise StorageUnavailableError('The disk went away.')\n"
+        "db.open_database = refuse\n"
+        "from ally_desktop.self_test import run_self_test\n"
+        "sys.exit(run_self_test())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "ally self-test: FAILED: a dialog interrupted the start:" in result.stderr
+    assert "The disk went away." in result.stderr
