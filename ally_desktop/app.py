@@ -125,6 +125,7 @@ def run(
             print(f"{APP_NAME} is already running on {paths.root}; brought it to the front.")
             return 0
         server = InstanceServer(paths.root)
+        mark_running_for_installer()
 
     with stage("database"):
         from ally_desktop.store.db import close_database
@@ -249,6 +250,19 @@ def _check_in_background(paths: DataPaths, window: object) -> None:
         lambda: QTimer.singleShot(BACKGROUND_CHECK_DELAY_MS, window, check.start)
     )
     QTimer.singleShot(BACKGROUND_CHECK_FALLBACK_MS + BACKGROUND_CHECK_DELAY_MS, check.start)
+
+
+_RUNNING_MUTEX: object = None
+
+
+def mark_running_for_installer() -> None:
+    """On Windows, a named mutex held while Ally runs: the installer and the uninstaller
+    (``AppMutex`` in packaging/windows/ally.iss) ask the user to close Ally first."""
+    global _RUNNING_MUTEX
+    if sys.platform == "win32":
+        import ctypes
+
+        _RUNNING_MUTEX = ctypes.windll.kernel32.CreateMutexW(None, False, "AllyDesktopRunning")
 
 
 def stop_on_signals(app: object) -> None:
