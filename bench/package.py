@@ -39,14 +39,10 @@ _PAINTED = re.compile(r"window painted (?P<ms>\d+) ms after start")
 
 
 def _version() -> str:
-    import importlib.util
+    """The version in the installers' names (``ally_desktop`` imports no Qt)."""
+    from ally_desktop import __version__
 
-    spec = importlib.util.spec_from_file_location("version", REPO / "packaging" / "version.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return str(module.read_version())
+    return __version__
 
 
 def _paint_ms(command: list[str]) -> float:
