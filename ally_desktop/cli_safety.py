@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ally_desktop.cli_support import EXIT_OK, CommandError, add_data_dir, data_dir
+from ally_desktop.paths import instance_name
 
 if TYPE_CHECKING:
     from ally_desktop.store.backups import BackupInfo
@@ -133,16 +134,6 @@ def _list(root: Path) -> int:
 # -- ally restore --------------------------------------------------------------------------
 
 
-def window_server_name(root: Path) -> str:
-    """The name Ally's window listens on for later launches; must equal
-    ``ui.single_instance.server_name`` (a test says so), which needs Qt to import."""
-    import getpass
-    import hashlib
-
-    digest = hashlib.sha256(f"{getpass.getuser()}:{root.resolve()}".encode()).hexdigest()
-    return f"ally-{digest[:24]}"
-
-
 def window_running(root: Path) -> bool:
     """True when Ally's window serves data directory ``root``.
 
@@ -152,7 +143,7 @@ def window_running(root: Path) -> bool:
     """
     import socket
 
-    name = window_server_name(root)
+    name = instance_name(root)
     if os.name == "nt":
         try:
             with open(rf"\\.\pipe\{name}", "r+b"):

@@ -73,3 +73,13 @@ def ensure_data_dir(root: Path) -> DataPaths:
     paths = DataPaths(root)
     paths.logs.mkdir(mode=0o700, exist_ok=True)
     return paths
+
+
+def instance_name(data_dir: Path) -> str:
+    """The local-socket name the window of ``data_dir`` listens on (one per user and
+    folder), known without Qt so the command line can tell whether the window runs."""
+    import getpass
+    import hashlib
+
+    digest = hashlib.sha256(f"{getpass.getuser()}:{data_dir.resolve()}".encode()).hexdigest()
+    return f"ally-{digest[:24]}"

@@ -7,20 +7,19 @@ connects, says "activate", and quits with exit code 0.
 
 from __future__ import annotations
 
-import getpass
-import hashlib
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+from ally_desktop.paths import instance_name
 
 _TIMEOUT_MS = 1000
 _ACTIVATE = b"activate\n"
 
 
 def server_name(data_dir: Path) -> str:
-    digest = hashlib.sha256(f"{getpass.getuser()}:{data_dir.resolve()}".encode()).hexdigest()
-    return f"ally-{digest[:24]}"
+    return instance_name(data_dir)
 
 
 def ask_running_instance(data_dir: Path) -> bool:

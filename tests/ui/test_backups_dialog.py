@@ -32,7 +32,7 @@ from ally_desktop.store.backups import (
 from ally_desktop.ui.backups_dialog import BackupsDialog, local_time
 from ally_desktop.ui.main_window import MainWindow
 from ally_desktop.ui.preferences import PreferencesDialog
-from ally_desktop.ui.single_instance import InstanceServer, server_name
+from ally_desktop.ui.single_instance import InstanceServer
 from ally_desktop.ui.transfer.import_dialog import ImportDialog
 from tests.ui.helpers import open_dialog, shown_names
 from tests.ui.transfer_helpers import click_next
@@ -256,7 +256,6 @@ def short_tmp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def test_the_command_line_sees_the_running_window(
     qtbot: Any, tmp_path: Path, short_tmp: Path
 ) -> None:
-    assert cli_safety.window_server_name(tmp_path) == server_name(tmp_path)
     assert not cli_safety.window_running(tmp_path)
     server = InstanceServer(tmp_path)
     try:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ally_desktop import cli, cli_safety
-from ally_desktop.paths import DATA_DIR_ENV, DataPaths
+from ally_desktop.paths import DATA_DIR_ENV, DataPaths, instance_name
 from ally_desktop.store.backups import list_backups
 from ally_desktop.store.integrity import check_database
 
@@ -196,7 +196,7 @@ def test_restore_refuses_while_the_window_listens(
     (backup,) = list_backups(data_dir)
     assert not cli_safety.window_running(data_dir)
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
-        server.bind(str(short_tmp / cli_safety.window_server_name(data_dir)))
+        server.bind(str(short_tmp / instance_name(data_dir)))
         server.listen(1)
         assert cli_safety.window_running(data_dir)
         before = DataPaths(data_dir).database.read_bytes()
