@@ -414,6 +414,84 @@ CREATE TABLE setting (
 ) WITHOUT ROWID
 """
 
+# Insight (who can help, health, the network map).
+# - ``topic_alias``: a topic the user merged into another. Its key now leads to the topic it
+#   joined, so typing the old word still finds the people ("pricing strategy" → "pricing").
+# - ``contact_stats``: per person, the interactions outside the trash, the first of them,
+#   and how often help was given and received. Relationship health and the give/get
+#   balance read one row per person instead of a million interactions. Triggers keep it:
+#   a new participant adds to the counts; anything that can take away (a removed
+#   participant, an interaction trashed, restored, moved or re-labelled) recounts that
+#   person from the participant index.
+# - ``network_position``: where the network map last placed each person, so it opens
+#   at once and the same people stay where the user saw them. Only a cache: deleting it
+#   costs a new layout.
+_V7_INSIGHT = """
+CREATE TABLE topic_alias (
+    key TEXT NOT NULL PRIMARY KEY,
+    name TEXT NOT NULL,
+    topic_id INTEGER NOT NULL REFERENCES topic (id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX topic_alias_by_topic ON topic_alias (topic_id);
+
+CREATE TABLE contact_stats (
+    contact_id INTEGER PRIMARY KEY REFERENCES contact (id) ON DELETE CASCADE,
+    interactions INTEGER NOT NULL DEFAULT 0,
+    first_at TEXT,
+    given INTEGER NOT NULL DEFAULT 0,
+    received INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TRIGGER stats_participant_added AFTER INSERT ON interaction_participant BEGIN
+    INSERT INTO contact_stats (contact_id, interactions, first_at, given, received)
+        SELECT NEW.contact_id, 1, i.occurred_at, i.exchange IS 'given', i.exchange IS 'received'
+        FROM interaction i WHERE i.id = NEW.interaction_id AND i.trashed_at IS NULL
+    ON CONFLICT (contact_id) DO UPDATE SET
+        interactions = interactions + 1,
+        first_at = min(coalesce(first_at, excluded.first_at), excluded.first_at),
+        given = given + excluded.given,
+        received = received + excluded.received;
+END;
+
+CREATE TRIGGER stats_participant_removed AFTER DELETE ON interaction_participant BEGIN
+    INSERT OR REPLACE INTO contact_stats (contact_id, interactions, first_at, given, received)
+        SELECT * FROM (
+            SELECT OLD.contact_id AS contact_id, count(*), min(i.occurred_at),
+                count(CASE WHEN i.exchange = 'given' THEN 1 END),
+                count(CASE WHEN i.exchange = 'received' THEN 1 END)
+            FROM interaction_participant p JOIN interaction i ON i.id = p.interaction_id
+            WHERE p.contact_id = OLD.contact_id AND i.trashed_at IS NULL)
+        WHERE EXISTS (SELECT 1 FROM contact WHERE id = contact_id);
+END;
+
+CREATE TRIGGER stats_interaction_changed
+AFTER UPDATE OF occurred_at, trashed_at, exchange ON interaction BEGIN
+    INSERT OR REPLACE INTO contact_stats (contact_id, interactions, first_at, given, received)
+        SELECT p.contact_id, count(i.id), min(i.occurred_at),
+            count(CASE WHEN i.exchange = 'given' THEN 1 END),
+            count(CASE WHEN i.exchange = 'received' THEN 1 END)
+        FROM interaction_participant p
+            LEFT JOIN interaction_participant q ON q.contact_id = p.contact_id
+            LEFT JOIN interaction i ON i.id = q.interaction_id AND i.trashed_at IS NULL
+        WHERE p.interaction_id = NEW.id
+        GROUP BY p.contact_id;
+END;
+
+INSERT INTO contact_stats (contact_id, interactions, first_at, given, received)
+    SELECT p.contact_id, count(*), min(i.occurred_at),
+        count(CASE WHEN i.exchange = 'given' THEN 1 END),
+        count(CASE WHEN i.exchange = 'received' THEN 1 END)
+    FROM interaction_participant p JOIN interaction i ON i.id = p.interaction_id
+    WHERE i.trashed_at IS NULL
+    GROUP BY p.contact_id;
+
+CREATE TABLE network_position (
+    contact_id INTEGER PRIMARY KEY REFERENCES contact (id) ON DELETE CASCADE,
+    x REAL NOT NULL,
+    y REAL NOT NULL
+)
+"""
+
 STEPS: Sequence[Step] = (
     Step(1, "contacts, their details, topics, tags, dates and connections", _script(_V1_BASE)),
     Step(2, "full-text search index over contacts", _script(_V2_SEARCH)),
@@ -427,6 +505,11 @@ STEPS: Sequence[Step] = (
         5, "reminders: one-off, recurring, important dates, keep in touch", _script(_V5_REMINDERS)
     ),
     Step(6, "settings stored with the data (trash retention)", _script(_V6_SETTINGS)),
+    Step(
+        7,
+        "insight: merged topics, per-person interaction counts, network map positions",
+        _script(_V7_INSIGHT),
+    ),
 )
 LATEST_VERSION = STEPS[-1].version
 

@@ -233,6 +233,46 @@ class Setting(BaseModel):
         without_rowid = True
 
 
+class TopicAlias(BaseModel):
+    """A topic merged into another: its key leads to the topic it joined."""
+
+    key = pw.TextField(primary_key=True)
+    name = pw.TextField()
+    topic = pw.ForeignKeyField(Topic, column_name="topic_id", on_delete="CASCADE")
+
+    class Meta:
+        table_name = "topic_alias"
+        without_rowid = True
+
+
+class ContactStats(BaseModel):
+    """Counts per person kept by triggers: interactions, the first one, help each way."""
+
+    contact = pw.ForeignKeyField(
+        Contact, column_name="contact_id", primary_key=True, on_delete="CASCADE"
+    )
+    interactions = pw.IntegerField(default=0)
+    first_at = pw.TextField(null=True)
+    given = pw.IntegerField(default=0)
+    received = pw.IntegerField(default=0)
+
+    class Meta:
+        table_name = "contact_stats"
+
+
+class NetworkPosition(BaseModel):
+    """Where the network map last placed a person (a cache of the layout)."""
+
+    contact = pw.ForeignKeyField(
+        Contact, column_name="contact_id", primary_key=True, on_delete="CASCADE"
+    )
+    x = pw.FloatField()
+    y = pw.FloatField()
+
+    class Meta:
+        table_name = "network_position"
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Contact,
     ContactEmail,
@@ -249,4 +289,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     InteractionParticipant,
     Reminder,
     Setting,
+    TopicAlias,
+    ContactStats,
+    NetworkPosition,
 )

@@ -68,7 +68,7 @@ def test_versions_are_consecutive_from_one() -> None:
 
 def test_empty_database_migrates_step_by_step(raw: sqlite3.Connection) -> None:
     assert migrations.schema_version(raw) == 0
-    assert [s.version for s in migrations.pending_steps(raw)] == [1, 2, 3, 4, 5, 6]
+    assert [s.version for s in migrations.pending_steps(raw)] == [1, 2, 3, 4, 5, 6, 7]
 
     ran = migrations.migrate(raw, target=1)
     assert [s.version for s in ran] == [1]
@@ -98,10 +98,15 @@ def test_empty_database_migrates_step_by_step(raw: sqlite3.Connection) -> None:
     assert "reminder" in _tables(raw)
     assert "setting" not in _tables(raw)
 
-    ran = migrations.migrate(raw)
+    ran = migrations.migrate(raw, target=6)
     assert [s.version for s in ran] == [6]
-    assert migrations.schema_version(raw) == migrations.LATEST_VERSION
     assert "setting" in _tables(raw)
+    assert "contact_stats" not in _tables(raw)
+
+    ran = migrations.migrate(raw)
+    assert [s.version for s in ran] == [7]
+    assert migrations.schema_version(raw) == migrations.LATEST_VERSION
+    assert {"topic_alias", "contact_stats", "network_position"} <= _tables(raw)
     assert search.index_is_consistent(raw)
 
     assert migrations.migrate(raw) == []
@@ -176,8 +181,12 @@ def test_models_write_and_read_the_migrated_tables(db: pw.SqliteDatabase) -> Non
     )
     models.InteractionParticipant.insert(interaction=coffee, contact=ana).execute()
     models.Setting.create(key="trash.retention_days", value="30")
+    models.TopicAlias.create(key="taxes", name="Taxes", topic=topic)
+    models.NetworkPosition.create(contact=ana, x=1.5, y=-2.0)
     assert models.Setting.get_by_id("trash.retention_days").value == "30"
     assert models.Contact.get_by_id(ana.id).last_interaction_at == "2024-01-02T09:00:00Z"
+    stats = models.ContactStats.get_by_id(ana.id)
+    assert (stats.interactions, stats.first_at) == (1, "2024-01-02T09:00:00Z")
     for model in MODELS:
         assert model.select().count() >= 1, model._meta.table_name
 
@@ -192,6 +201,7 @@ def test_models_write_and_read_the_migrated_tables(db: pw.SqliteDatabase) -> Non
             models.Tag,
             models.Interaction,
             models.Setting,
+            models.TopicAlias,
         ):
             assert model.select().count() == 0, model._meta.table_name
     assert models.Interaction.select().count() == 1, "an interaction outlives a participant"
