@@ -65,6 +65,10 @@ THEME_NAMES: dict[str, str] = {
     "contacts": "x-office-address-book",
     "timeline": "view-calendar-list",
     "reminders": "appointment-soon",
+    "today": "go-home",
+    "network": "network-workgroup",
+    "who": "system-search",
+    "reach": "mail-forward",
 }
 _CACHE_LIMIT = 48  # pixmaps kept per icon: a few sizes × modes × pixel ratios
 
