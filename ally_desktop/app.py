@@ -141,6 +141,7 @@ def run(
         from ally_desktop.ui.settings import UiSettings
 
         window = MainWindow(db, UiSettings(paths.settings))
+        window.show_home()
         server.activationRequested.connect(lambda: _bring_forward(window))
 
     with stage("notifications"):
@@ -152,11 +153,11 @@ def run(
             window.show()
         # What fell due while Ally was closed is looked up once the list has painted:
         # a long backlog must not hold back the first frame.
-        window.contacts.ready.connect(notifications.start)
+        window.ready.connect(notifications.start)
         # Crash report, trash expiry and the daily backup: after the first paint too.
         from ally_desktop.ui.housekeeping import start_housekeeping
 
-        window.contacts.ready.connect(lambda: start_housekeeping(window, db, paths))
+        window.ready.connect(lambda: start_housekeeping(window, db, paths))
         if on_window is not None:
             on_window(window)
 
@@ -246,7 +247,7 @@ def _check_in_background(paths: DataPaths, window: object) -> None:
     assert isinstance(window, MainWindow)
     check = BackgroundCheck(paths.database, window)
     check.damaged.connect(lambda health: warn_damaged_while_open(window, health, window.quit))
-    window.contacts.ready.connect(
+    window.ready.connect(
         lambda: QTimer.singleShot(BACKGROUND_CHECK_DELAY_MS, window, check.start)
     )
     QTimer.singleShot(BACKGROUND_CHECK_FALLBACK_MS + BACKGROUND_CHECK_DELAY_MS, check.start)

@@ -1,7 +1,8 @@
 """Memory: resident set size with the main window open, Ally vs a bare PySide6 window.
 
-Ally starts through ``ally_desktop.app.run`` on a copy of the dataset; the baseline is a
-bare QMainWindow holding an empty QTableView. Both are shown offscreen, painted,
+Ally starts through ``ally_desktop.app.run`` on a copy of the dataset (it opens on
+Today, then the user goes to Contacts); the baseline is a bare QMainWindow holding an
+empty QTableView. Both are shown offscreen, painted,
 scrolled to the end of their table in steps (each step painted, so Ally fetches a page
 of rows at each) and back to the top, then measure their own RSS with psutil (and the
 peak, from getrusage). Median over the runs.
@@ -111,6 +112,9 @@ def _ally(data_dir: str) -> int:
         from PySide6.QtCore import QCoreApplication, QTimer
 
         def step() -> None:
+            from ally_desktop.ui.main_window import CONTACTS_VIEW
+
+            window.navigation.setCurrentRow(CONTACTS_VIEW)  # Ally opens on Today
             report = _exercise(window, window.contacts.table, window.contacts.model)
             print(json.dumps(report), flush=True)
             QCoreApplication.quit()

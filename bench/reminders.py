@@ -14,7 +14,7 @@ made a reminder for each), each figure measured in fresh child processes on a co
   ``fetchall``, then ``_ROW_SQL`` for the ids the model fetched. One sample of each per
   process, alternating which goes first; median over the processes.
 * Opening the Reminders view (information): Ally's main window on the dataset, idle,
-  then ``navigation.setCurrentRow(2)`` (the page is built at the first switch) to the
+  then ``navigation.setCurrentRow(REMINDERS_VIEW)`` (the page is built at the first switch) to the
   end of the first paint of the list's viewport. The raw list is fetched after the paint
   in every process: fetched before, it would import ``core.due``, which Ally loads at
   the switch, and take that out of Ally's figure.
@@ -157,7 +157,7 @@ def measure_open(dataset: Dataset, repeats: int, scratch: Path) -> list[Result]:
     notes = [
         "runs, Ally (ms): " + ", ".join(f"{run['painted_ms']:.1f}" for run in runs),
         "runs, raw sqlite3 (ms): " + ", ".join(f"{run['raw_ms']:.1f}" for run in runs),
-        f"medians: setCurrentRow(2) returned (the page built, its model loaded) after "
+        f"medians: setCurrentRow(REMINDERS_VIEW) returned (the page built, its model loaded) after "
         f"{ms(median([r['built_ms'] for r in runs]))}; the viewport's first paint began at "
         f"{ms(median([r['paint_start_ms'] for r in runs]))} and ended at {ms(ally)}",
         f"modules first imported at the switch: {last['imported']} "
@@ -470,7 +470,9 @@ def _open(data_dir: Path) -> dict[str, Any]:
     modules = set(sys.modules)
     now = datetime.now(UTC)
     started = time.perf_counter()
-    window.navigation.setCurrentRow(2)
+    from ally_desktop.ui.main_window import REMINDERS_VIEW
+
+    window.navigation.setCurrentRow(REMINDERS_VIEW)
     built = time.perf_counter()
     page = window.reminders_page()
     view = page.list

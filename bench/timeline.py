@@ -5,10 +5,11 @@ measured in fresh child processes (offscreen Qt) that build Ally's main window o
 copy of the dataset, as the search benchmark does, and wait until it is idle (the
 Contacts view fully loaded):
 
-* Opening the Timeline: from ``navigation.setCurrentRow(1)`` (the first time the user asks
-  for it; Ally builds the page in idle time once the contact list is complete, so unless
-  the user is quicker than that, what they wait for is the switch and the first paint) to
-  the end of the first paint of the list's viewport, with its rows. The
+* Opening the Timeline: from ``navigation.setCurrentRow(TIMELINE_VIEW)`` (the first time
+  the user asks for it; Ally builds the page in idle time once the contact list is
+  complete, so unless the user is quicker than that, what they wait for is the switch
+  and the first paint) to the end of the first paint of the list's viewport, with its
+  rows. The
   baseline, in the same process, is the same first page fetched raw with ``sqlite3`` on
   a new connection: the keys of the first page (``interaction_keys``' SQL, newest first)
   and the row columns (``_ROW_SQL``) of the rows the first paint builds. One sample of
@@ -110,7 +111,7 @@ def measure_open(dataset: Dataset, repeats: int, scratch: Path) -> list[Result]:
     notes = [
         "runs, Ally (ms): " + ", ".join(f"{run['painted_ms']:.1f}" for run in runs),
         "runs, raw sqlite3 (ms): " + ", ".join(f"{run['raw_ms']:.2f}" for run in runs),
-        f"medians: setCurrentRow(1) returned (the page was built in idle time before) "
+        f"medians: setCurrentRow(TIMELINE_VIEW) returned (the page was built in idle time before) "
         f"after {ms(median([r['built_ms'] for r in runs]))}; the viewport's first "
         f"paint began at {ms(median([r['paint_start_ms'] for r in runs]))} and ended at "
         f"{ms(ally)}; raw: keys {ms(median([r['raw_keys_ms'] for r in runs]))}, rows "
@@ -442,7 +443,9 @@ def _open(data_dir: Path, raw_first: bool, cold: bool = False) -> dict[str, Any]
             return False
 
     started = time.perf_counter()
-    window.navigation.setCurrentRow(1)
+    from ally_desktop.ui.main_window import TIMELINE_VIEW
+
+    window.navigation.setCurrentRow(TIMELINE_VIEW)
     built = time.perf_counter()
     page = window.timeline_page()
     view = page.list
@@ -528,7 +531,9 @@ def _scroll(data_dir: Path) -> dict[str, Any]:
 
     app, db, window, database = _window(data_dir)
     window_mb = _rss_mb()
-    window.navigation.setCurrentRow(1)
+    from ally_desktop.ui.main_window import TIMELINE_VIEW
+
+    window.navigation.setCurrentRow(TIMELINE_VIEW)
     _settle(app, window)
     view = window.timeline_page().list
     model = view.timeline
@@ -628,7 +633,9 @@ def _log(data_dir: Path, logs: int) -> dict[str, Any]:
     from ally_desktop.store.db import close_database, sqlite_connection
 
     app, db, window, database = _window(data_dir)
-    window.navigation.setCurrentRow(1)
+    from ally_desktop.ui.main_window import TIMELINE_VIEW
+
+    window.navigation.setCurrentRow(TIMELINE_VIEW)
     _settle(app, window)
     page = window.timeline_page()
     view = page.list

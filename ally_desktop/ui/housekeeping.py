@@ -96,7 +96,7 @@ class DailyBackup(QObject):
 def start_housekeeping(
     window: MainWindow, db: pw.SqliteDatabase, paths: DataPaths, settle_ms: int = SETTLE_MS
 ) -> None:
-    """Start-up calls this once, after the first paint (``window.contacts.ready``)."""
+    """Start-up calls this once, after the first paint (``window.ready``)."""
     from ally_desktop.ui.crash_report import offer_crash_report
 
     if window.isVisible():

@@ -1,4 +1,11 @@
-"""The main window: navigation between the three views, menus, toolbar, undo."""
+"""The main window: navigation between the views, menus, toolbar, undo.
+
+The views are Today (the home view), Contacts, Timeline, Reminders and the network Map.
+Contacts is built with the window; the others on first use, so the window paints
+sooner. ``ready`` fires once after the first paint of whichever view shows first: the
+work that must not hold back the first frame (the rest of the list, due reminders
+missed while closed, housekeeping) waits for it.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import peewee as pw
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -45,20 +52,24 @@ from ally_desktop.ui.timeline.commands import InteractionEditing
 
 if TYPE_CHECKING:
     from ally_desktop.store.backups import BackupInfo
+    from ally_desktop.ui.network.page import NetworkPage
     from ally_desktop.ui.reminders.page import RemindersPage
     from ally_desktop.ui.timeline.page import TimelinePage
+    from ally_desktop.ui.today.page import TodayPage
     from ally_desktop.ui.transfer.commands import DoneImport
 
 DEMO_SIZE = 250
-CONTACTS_VIEW, TIMELINE_VIEW, REMINDERS_VIEW = range(3)
+TODAY_VIEW, CONTACTS_VIEW, TIMELINE_VIEW, REMINDERS_VIEW, NETWORK_VIEW = range(5)
 # Column widths are saved per set of columns: a layout saved before a column was added
 # would otherwise land one column over.
 _HEADER_KEY = f"contacts/header-{len(COLUMNS)}"
 MAX_PREFILLED = 20  # quick log from a big selection names the first few, not thousands
-_VIEW_ICONS = ("contacts", "timeline", "reminders")
+_VIEW_ICONS = ("today", "contacts", "timeline", "reminders", "network")
 
 
 class MainWindow(QMainWindow):
+    ready = Signal()  # once, after the first paint of the first view shown
+
     def __init__(self, db: pw.SqliteDatabase, settings: UiSettings) -> None:
         super().__init__()
         self._db = db
@@ -74,6 +85,9 @@ class MainWindow(QMainWindow):
         self.reminders = ReminderEditing(db, self.undo_stack, self.changes)
         self._reminders_page: RemindersPage | None = None
         self._timeline: TimelinePage | None = None
+        self._today: TodayPage | None = None
+        self._network: NetworkPage | None = None
+        self._painted = False
 
         self.contacts = ContactsPage(db, self.editing, self.interactions)
         self.contacts.logRequested.connect(self.log_interaction)
@@ -106,12 +120,16 @@ class MainWindow(QMainWindow):
             " QListWidget#navigation::item:selected { background: palette(highlight);"
             " color: palette(highlighted-text); }"
         )
+        # Views other than Contacts are built the first time they are shown.
+        self._add_view("Today", QWidget(), "today")
         self._add_view("Contacts", self.contacts, "contacts")
-        # The Timeline is built the first time it is shown: the window paints sooner.
         self._add_view("Timeline", QWidget(), "timeline")
         self._add_view("Reminders", QWidget(), "reminders")
+        self._add_view("Map", QWidget(), "network")
         self.navigation.currentRowChanged.connect(self._show_view)
-        self.navigation.setCurrentRow(0)
+        self.navigation.setCurrentRow(CONTACTS_VIEW)
+        self.views.installEventFilter(self)
+        self.ready.connect(self.contacts.complete_startup)
 
         from ally_desktop.ui.notice_bar import NoticeBar
 
@@ -140,13 +158,64 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Ready", 2000)
 
     # --- structure ------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if not self._painted and watched is self.views and event.type() == QEvent.Type.Paint:
+            self._painted = True
+            self.views.removeEventFilter(self)
+            QTimer.singleShot(0, self.ready.emit)
+        return super().eventFilter(watched, event)
+
+    def show_home(self) -> None:
+        """Open on Today, the home view, once there is anyone to speak of; an empty
+        store opens on Contacts, whose welcome page says how to begin."""
+        from ally_desktop.core.contact_queries import count_contacts
+
+        has_people = count_contacts(self._db) > 0
+        self.navigation.setCurrentRow(TODAY_VIEW if has_people else CONTACTS_VIEW)
+
     def _show_view(self, row: int) -> None:
         if row == TIMELINE_VIEW:
             self.timeline_page()
         elif row == REMINDERS_VIEW:
             self.reminders_page()
+        elif row == TODAY_VIEW:
+            self.today_page()
+        elif row == NETWORK_VIEW:
+            self.network_page()
         self.views.setCurrentIndex(row)
         self._update_actions()
+
+    def _replace_placeholder(self, index: int, page: QWidget) -> None:
+        placeholder = self.views.widget(index)
+        self.views.insertWidget(index, page)
+        if placeholder is not None:
+            self.views.removeWidget(placeholder)
+            placeholder.deleteLater()
+
+    def today_page(self) -> TodayPage:
+        """The Today view, built on first use."""
+        if self._today is None:
+            from ally_desktop.ui.today.page import TodayPage
+
+            page = TodayPage(self._db)
+            page.personRequested.connect(self.show_person)
+            page.logRequested.connect(self.log_interaction)
+            self.changes.changed.connect(lambda *_: page.refresh())
+            self._replace_placeholder(TODAY_VIEW, page)
+            self._today = page
+        return self._today
+
+    def network_page(self) -> NetworkPage:
+        """The network map, built on first use."""
+        if self._network is None:
+            from ally_desktop.ui.network.page import NetworkPage
+
+            page = NetworkPage(self._db)
+            page.personRequested.connect(self.show_person)
+            self.changes.changed.connect(lambda *_: page.refresh())
+            self._replace_placeholder(NETWORK_VIEW, page)
+            self._network = page
+        return self._network
 
     def timeline_page(self) -> TimelinePage:
         """The Timeline view, built on first use."""
@@ -158,11 +227,7 @@ class MainWindow(QMainWindow):
             page.logRequested.connect(self.log_interaction)
             page.selectionChanged.connect(self._update_actions)
             page.personRequested.connect(self.show_person)
-            placeholder = self.views.widget(TIMELINE_VIEW)
-            self.views.insertWidget(TIMELINE_VIEW, page)
-            if placeholder is not None:
-                self.views.removeWidget(placeholder)
-                placeholder.deleteLater()
+            self._replace_placeholder(TIMELINE_VIEW, page)
             self._timeline = page
         return self._timeline
 
@@ -177,11 +242,7 @@ class MainWindow(QMainWindow):
             page.editRequested.connect(self.edit_reminder)
             page.snoozeAtRequested.connect(self.snooze_reminder_until)
             page.selectionChanged.connect(self._update_actions)
-            placeholder = self.views.widget(REMINDERS_VIEW)
-            self.views.insertWidget(REMINDERS_VIEW, page)
-            if placeholder is not None:
-                self.views.removeWidget(placeholder)
-                placeholder.deleteLater()
+            self._replace_placeholder(REMINDERS_VIEW, page)
             self._reminders_page = page
         return self._reminders_page
 
@@ -450,7 +511,7 @@ class MainWindow(QMainWindow):
     def quick_add(self) -> None:
         from ally_desktop.ui.contacts.quick_add import QuickAddDialog
 
-        self.navigation.setCurrentRow(0)
+        self.navigation.setCurrentRow(CONTACTS_VIEW)
         dialog = QuickAddDialog(self._db, self.editing.create, self.new_contact, self)
         dialog.open()
 

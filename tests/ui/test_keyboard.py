@@ -145,19 +145,24 @@ def test_arrow_keys_move_the_selection_and_the_profile_follows(
     assert len(window.contacts.selected_ids()) == 4
 
 
-def test_ctrl_1_2_3_switch_views(qtbot: Any, window: MainWindow) -> None:
+def test_ctrl_1_to_5_switch_views(qtbot: Any, window: MainWindow) -> None:
     view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
     actions = {a.text(): a for a in view_menu.actions()}
-    for number, name in enumerate(("Contacts", "Timeline", "Reminders"), start=1):
+    names = ("Today", "Contacts", "Timeline", "Reminders", "Map")
+    for number, name in enumerate(names, start=1):
         assert actions[name].shortcut().toString() == f"Ctrl+{number}"
         assert actions[name].isEnabled()
-    qtbot.keyClick(window, Qt.Key.Key_2, CTRL)
-    assert window.views.currentWidget() is window.timeline_page()
-    assert window.navigation.currentRow() == 1
     qtbot.keyClick(window, Qt.Key.Key_3, CTRL)
-    assert window.views.currentWidget() is window.reminders_page()
+    assert window.views.currentWidget() is window.timeline_page()
     assert window.navigation.currentRow() == 2
+    qtbot.keyClick(window, Qt.Key.Key_4, CTRL)
+    assert window.views.currentWidget() is window.reminders_page()
+    assert window.navigation.currentRow() == 3
     qtbot.keyClick(window, Qt.Key.Key_1, CTRL)
+    assert window.views.currentWidget() is window.today_page()
+    qtbot.keyClick(window, Qt.Key.Key_5, CTRL)
+    assert window.views.currentWidget() is window.network_page()
+    qtbot.keyClick(window, Qt.Key.Key_2, CTRL)
     assert window.views.currentWidget() is window.contacts
 
 

@@ -91,8 +91,8 @@ def remind(
 
 
 def show_reminders(qtbot: Any, window: MainWindow) -> RemindersPage:
-    """Ctrl+3."""
-    qtbot.keyClick(window, Qt.Key.Key_3, CTRL)
+    """Ctrl+4."""
+    qtbot.keyClick(window, Qt.Key.Key_4, CTRL)
     page = window.reminders_page()
     assert window.views.currentWidget() is page
     assert window.current_view() == REMINDERS_VIEW
@@ -745,10 +745,10 @@ def test_leaving_the_view_gives_the_actions_back_to_contacts(
     window, page, made = opened
     pick(page, made["deck"])
     assert window.edit_action.text() == "&Edit reminder…"
-    qtbot.keyClick(window, Qt.Key.Key_1, CTRL)
+    qtbot.keyClick(window, Qt.Key.Key_2, CTRL)
     assert window.edit_action.text() == "&Edit person…"
     assert not window.delete_action.isEnabled(), "no person selected"
-    qtbot.keyClick(window, Qt.Key.Key_3, CTRL)
+    qtbot.keyClick(window, Qt.Key.Key_4, CTRL)
     assert window.edit_action.text() == "&Edit reminder…"
     assert window.delete_action.isEnabled(), "the reminder is still selected"
 

@@ -63,8 +63,8 @@ def en_gb() -> Iterator[None]:
 
 
 def show_timeline(qtbot: Any, window: MainWindow) -> TimelinePage:
-    """Ctrl+2."""
-    qtbot.keyClick(window, Qt.Key.Key_2, CTRL)
+    """Ctrl+3."""
+    qtbot.keyClick(window, Qt.Key.Key_3, CTRL)
     page = window.timeline_page()
     assert window.views.currentWidget() is page
     assert window.current_view() == TIMELINE_VIEW
@@ -601,7 +601,7 @@ def test_delete_of_several_and_the_menu_action_routes_to_the_timeline(
     window.undo_action.trigger()
     assert shown_ids(page) == [made["coffee"], made["call"]]
 
-    qtbot.keyClick(window, Qt.Key.Key_1, CTRL)
+    qtbot.keyClick(window, Qt.Key.Key_2, CTRL)
     assert window.edit_action.text() == "&Edit person…"
 
 

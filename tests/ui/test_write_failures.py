@@ -37,7 +37,7 @@ from ally_desktop.store.errors import (
 )
 from ally_desktop.ui.contacts.editor import ContactEditor
 from ally_desktop.ui.contacts.quick_add import QuickAddDialog
-from ally_desktop.ui.main_window import MainWindow
+from ally_desktop.ui.main_window import REMINDERS_VIEW, MainWindow
 from ally_desktop.ui.reminders.dialog import ReminderDialog
 from ally_desktop.ui.timeline.dialog import InteractionDialog
 from ally_desktop.ui.write_failures import explain, not_saved
@@ -370,7 +370,7 @@ def test_interaction_dialog_keeps_what_was_typed_and_saves_on_try_again(
 def test_reminder_dialog_keeps_what_was_typed_and_saves_on_try_again(
     qtbot: Any, window: MainWindow, db: pw.SqliteDatabase, fault: Fault
 ) -> None:
-    window.navigation.setCurrentRow(2)
+    window.navigation.setCurrentRow(REMINDERS_VIEW)
     window.new_reminder()
     dialog = open_dialog(qtbot, window, ReminderDialog)
     qtbot.keyClicks(dialog.title, "Send the pricing deck")

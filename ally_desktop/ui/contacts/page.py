@@ -99,7 +99,7 @@ class ContactsPage(QWidget):
         self._painted = False
         self._deferred_done = False
         self.table.viewport().installEventFilter(self)
-        QTimer.singleShot(REST_FALLBACK_MS, self._after_first_paint)
+        QTimer.singleShot(REST_FALLBACK_MS, self.complete_startup)
 
     # --- layout -------------------------------------------------------------------
     def _build(self) -> None:
@@ -236,14 +236,16 @@ class ContactsPage(QWidget):
         if not self._painted and event.type() == QEvent.Type.Paint:
             self._painted = True
             self.table.viewport().removeEventFilter(self)
-            QTimer.singleShot(0, self._after_first_paint)
+            QTimer.singleShot(0, self.complete_startup)
         return super().eventFilter(watched, event)
 
     def startup_complete(self) -> bool:
         """True once the whole list and the filters' choices are loaded."""
         return self._deferred_done
 
-    def _after_first_paint(self) -> None:
+    def complete_startup(self) -> None:
+        """Load the rest of the list and the filters' choices: after this page's first
+        paint, or the window's when another view shows first. Once only."""
         if self._deferred_done:
             return
         self._deferred_done = True
