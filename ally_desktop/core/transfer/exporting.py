@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TextIO
 
 from ally_desktop.core import csv_cells
-from ally_desktop.core.formats import csv_native
 from ally_desktop.core.formats.common import EXPORT_FORMATS, Format, OutgoingContact
+from ally_desktop.core.formats.registry import csv_format
 from ally_desktop.core.transfer.atomic_files import replaced_atomically
 from ally_desktop.core.transfer.outgoing import BATCH, stream_contacts
 
@@ -45,25 +45,12 @@ def format_for_path(path: Path) -> Format:
     return _EXTENSIONS.get(path.suffix.lower(), Format.NATIVE)
 
 
-def _csv_shape(
-    fmt: Format,
-) -> tuple[Sequence[str], Callable[[OutgoingContact], list[str]]]:
-    if fmt is Format.NATIVE:
-        return csv_native.COLUMNS, csv_native.row_of
-    if fmt is Format.GOOGLE:
-        from ally_desktop.core.formats import csv_google
-
-        return csv_google.HEADER, csv_google.row_of
-    if fmt is Format.OUTLOOK:
-        from ally_desktop.core.formats import csv_outlook
-
-        return csv_outlook.HEADER, csv_outlook.row_of
-    raise ValueError(f"Ally does not export {fmt.label}.")
-
-
 def write_csv(contacts: Iterable[OutgoingContact], out: TextIO, options: ExportOptions) -> None:
     """RFC 4180 CSV: CRLF line ends, quotes only where needed, cells made safe."""
-    header, row_of = _csv_shape(options.format)
+    shape = csv_format(options.format)
+    if shape.row_of is None:
+        raise ValueError(f"Ally does not export {options.format.label}.")
+    header, row_of = shape.header, shape.row_of
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     safe = csv_cells.neutralise if options.neutralise else None

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ally_desktop.core import csv_cells
-from ally_desktop.core.formats import csv_native
 from ally_desktop.core.formats.common import Format, IncomingContact, RowError, RowProblem
+from ally_desktop.core.formats.registry import csv_format
 from ally_desktop.core.transfer.collector import collector_paused
 from ally_desktop.core.transfer.csv_tables import CsvRow, CsvTable, NoTableError, read_table
 from ally_desktop.core.transfer.detect import format_of_header, looks_like_vcard
@@ -107,22 +107,7 @@ def _csv_reader(source: SourceFile) -> Callable[[CsvRow], IncomingContact]:
             return csv_generic.contact_of_mapped(cells, mapping, row.line, header)
 
         return generic
-    if source.format is Format.NATIVE:
-        contact_of = csv_native.contact_of
-    elif source.format is Format.GOOGLE:
-        from ally_desktop.core.formats import csv_google
-
-        contact_of = csv_google.contact_of
-    elif source.format is Format.OUTLOOK:
-        from ally_desktop.core.formats import csv_outlook
-
-        contact_of = csv_outlook.contact_of
-    elif source.format is Format.LINKEDIN:
-        from ally_desktop.core.formats import csv_linkedin
-
-        contact_of = csv_linkedin.contact_of
-    else:
-        raise ValueError(f"{source.format.label} is not a CSV format.")
+    contact_of = csv_format(source.format).contact_of  # ValueError: not a CSV format
 
     def named(row: CsvRow) -> IncomingContact:
         cells = dict(zip(header, (csv_cells.restore(c) for c in row.cells), strict=True))
