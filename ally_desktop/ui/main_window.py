@@ -52,11 +52,13 @@ from ally_desktop.ui.timeline.commands import InteractionEditing
 
 if TYPE_CHECKING:
     from ally_desktop.store.backups import BackupInfo
+    from ally_desktop.ui.insight.introduction_commands import IntroductionEditing
     from ally_desktop.ui.network.page import NetworkPage
     from ally_desktop.ui.reminders.page import RemindersPage
     from ally_desktop.ui.timeline.page import TimelinePage
     from ally_desktop.ui.today.page import TodayPage
     from ally_desktop.ui.transfer.commands import DoneImport
+    from ally_desktop.ui.widgets.people import ChosenPerson
 
 DEMO_SIZE = 250
 TODAY_VIEW, CONTACTS_VIEW, TIMELINE_VIEW, REMINDERS_VIEW, NETWORK_VIEW = range(5)
@@ -86,6 +88,7 @@ class MainWindow(QMainWindow):
         self._reminders_page: RemindersPage | None = None
         self._timeline: TimelinePage | None = None
         self._today: TodayPage | None = None
+        self._introductions: IntroductionEditing | None = None
         self._network: NetworkPage | None = None
         self._painted = False
 
@@ -419,6 +422,20 @@ class MainWindow(QMainWindow):
             "delete",
             "Move the selected items to the trash (Delete)",
         )
+        self.reach_action = self._action(
+            "How can I &reach…?",
+            lambda: self.show_reach(),
+            "Ctrl+Shift+R",
+            "reach",
+            "Who can introduce you to a person, or to anyone at an organization (Ctrl+Shift+R)",
+        )
+        self.introduction_action = self._action(
+            "Record an &introduction…",
+            lambda: self.record_introduction(),
+            "Ctrl+Shift+L",
+            None,
+            "Someone introduced you to someone: it shows in both their timelines",
+        )
         self.find_action = self._action("&Find…", self._focus_search, None, "search")
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.about_action = self._action(f"&About {APP_NAME}", self.about, None, "about")
@@ -453,6 +470,9 @@ class MainWindow(QMainWindow):
             )
             action.setEnabled(bool(item.flags() & Qt.ItemFlag.ItemIsEnabled))
             view_menu.addAction(action)
+        self.allies_menu = self.menuBar().addMenu("&Allies")
+        self.allies_menu.addAction(self.reach_action)
+        self.allies_menu.addAction(self.introduction_action)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -594,6 +614,59 @@ class MainWindow(QMainWindow):
             lambda data: self.interactions.edit(interaction_id, data),
             self._create_person_named,
             record=record,
+            parent=self,
+        )
+        dialog.open()
+
+    def _chosen(self, contact_id: int | None) -> ChosenPerson | None:
+        from ally_desktop.ui.widgets.people import ChosenPerson
+
+        if contact_id is None:
+            return None
+        try:
+            return ChosenPerson(contact_id, load_contact(self._db, contact_id).name)
+        except ContactNotFoundError:
+            return None
+
+    def _one_selected(self) -> int | None:
+        if self.current_view() != CONTACTS_VIEW:
+            return None
+        ids = self.contacts.selected_ids()
+        return ids[0] if len(ids) == 1 else None
+
+    def show_reach(self, person: int | None = None, organization: str | None = None) -> None:
+        """How can I reach…? A window of its own, left open while the user follows people."""
+        from ally_desktop.ui.insight.reach_dialog import ReachDialog
+
+        if person is None and organization is None:
+            person = self._one_selected()
+        dialog = ReachDialog(
+            self._db, self, person=person, organization=organization, changes=self.changes
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.personRequested.connect(self.show_person)
+        dialog.introductionRequested.connect(self.record_introduction)
+        dialog.logRequested.connect(self.log_interaction)
+        dialog.show()
+
+    def record_introduction(
+        self, introducer: int | None = None, introduced: int | None = None
+    ) -> None:
+        """Record "A introduced me to B": a link between them and an entry in both
+        timelines, undone as one."""
+        from ally_desktop.ui.insight.introduction_commands import IntroductionEditing
+        from ally_desktop.ui.insight.introduction_dialog import IntroductionDialog
+
+        if self._introductions is None:
+            self._introductions = IntroductionEditing(self._db, self.undo_stack, self.changes)
+        if introducer is None and introduced is None:
+            introducer = self._one_selected()
+        dialog = IntroductionDialog(
+            self._db,
+            self._introductions.record,
+            self._create_person_named,
+            introducer=self._chosen(introducer),
+            introduced=self._chosen(introduced),
             parent=self,
         )
         dialog.open()
