@@ -247,9 +247,7 @@ def _check_in_background(paths: DataPaths, window: object) -> None:
     assert isinstance(window, MainWindow)
     check = BackgroundCheck(paths.database, window)
     check.damaged.connect(lambda health: warn_damaged_while_open(window, health, window.quit))
-    window.ready.connect(
-        lambda: QTimer.singleShot(BACKGROUND_CHECK_DELAY_MS, window, check.start)
-    )
+    window.ready.connect(lambda: QTimer.singleShot(BACKGROUND_CHECK_DELAY_MS, window, check.start))
     QTimer.singleShot(BACKGROUND_CHECK_FALLBACK_MS + BACKGROUND_CHECK_DELAY_MS, check.start)
 
 

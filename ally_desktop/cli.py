@@ -19,6 +19,8 @@ from pathlib import Path
 from ally_desktop import (
     APP_NAME,
     __version__,
+    cli_insight_health,
+    cli_insight_reach,
     cli_recover,
     cli_reminders,
     cli_safety,
@@ -120,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     cli_transfer.add_parsers(commands)
     cli_safety.add_parsers(commands)
     cli_recover.add_parsers(commands)
+    cli_insight_reach.add_parsers(commands)
+    cli_insight_health.add_parsers(commands)
     return parser
 
 
@@ -267,6 +271,9 @@ COMMANDS = {
     "backup": cli_safety.cmd_backup,
     "restore": cli_safety.cmd_restore,
     "recover": cli_recover.cmd_recover,
+    "reach": cli_insight_reach.cmd_reach,
+    "introduced": cli_insight_reach.cmd_introduced,
+    "health": cli_insight_health.cmd_health,
 }
 
 

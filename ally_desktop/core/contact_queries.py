@@ -11,11 +11,13 @@ import re
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 
 import peewee as pw
 
+from ally_desktop.core import health
+from ally_desktop.core.health import Health
 from ally_desktop.core.records import Closeness, ContactRow
 from ally_desktop.core.text import clean_line, sort_key, vocabulary_key
 from ally_desktop.core.timeline import iso_utc
@@ -31,6 +33,7 @@ class SortKey(Enum):
     CLOSENESS = "closeness"
     UPDATED = "updated"
     LAST_INTERACTION = "last_interaction"
+    HEALTH = "health"
 
 
 _ORDER_BY = {
@@ -48,7 +51,18 @@ _ORDER_BY = {
     SortKey.LAST_INTERACTION: (
         "c.last_interaction_at IS NULL, c.last_interaction_at {dir}, c.sort_name"
     ),
+    # Relationship health is computed, not stored (it moves with the date): SQLite calls
+    # core.health.score on each person's facts, today's day number as the one parameter.
+    # About 0.27 s for 100,000 people, most of it reading their rows and counts.
+    SortKey.HEALTH: health.SCORE_SQL + " {dir}, c.sort_name",
 }
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContactListRow(ContactRow):
+    """A line of the contact list with the person's relationship health on the day asked."""
+
+    health: Health
 
 
 @dataclass(frozen=True)
@@ -119,42 +133,58 @@ def contact_ids(
     limit: int | None = None,
     *,
     now: datetime | None = None,
+    today: date | None = None,
 ) -> array[int]:
     """The ids of every contact the query matches (or the first ``limit``), in display order.
 
-    ``now`` (aware; the current time by default) is what "not contacted in N days" counts from.
+    ``now`` (aware; the current time by default) is what "not contacted in N days" counts
+    from; ``today`` (the local date of ``now`` by default) is the day health is scored on.
     """
     clauses, params = _where(query, now)
     direction = "DESC" if query.descending else "ASC"
     order = _ORDER_BY[query.sort].format(dir=direction)
     if query.trashed:
         order = f"c.trashed_at DESC, {order}"
-    sql = f"SELECT c.id FROM contact c WHERE {' AND '.join(clauses)} ORDER BY {order}"
+    conn = sqlite_connection(db)
+    tables = "contact c"
+    if query.sort is SortKey.HEALTH:
+        health.install_function(conn)
+        tables += " " + health.STATS_JOIN
+        params.append(health.day_number(today or _local_date(now)))
+    sql = f"SELECT c.id FROM {tables} WHERE {' AND '.join(clauses)} ORDER BY {order}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    cursor = sqlite_connection(db).execute(sql, params)
+    cursor = conn.execute(sql, params)
     ids: array[int] = array("q")
     while chunk := cursor.fetchmany(10_000):
         ids.extend(row[0] for row in chunk)
     return ids
 
 
-_ROW_SQL = """
+def _local_date(now: datetime | None) -> date:
+    return now.astimezone().date() if now is not None else date.today()
+
+
+_ROW_SQL = f"""
 SELECT c.id, c.full_name, c.organization, c.job_title, c.team, c.closeness, c.archived,
     (SELECT group_concat(name, ', ') FROM (SELECT t.name FROM contact_tag ct
         JOIN tag t ON t.id = ct.tag_id WHERE ct.contact_id = c.id ORDER BY ct.position)),
     (SELECT group_concat(name, ', ') FROM (SELECT t.name FROM contact_topic ct
         JOIN topic t ON t.id = ct.topic_id WHERE ct.contact_id = c.id ORDER BY ct.position)),
     (SELECT value FROM contact_email WHERE contact_id = c.id ORDER BY position LIMIT 1),
-    COALESCE(c.trashed_at, c.updated_at), c.last_interaction_at
-FROM contact c WHERE c.id IN ({marks})
+    COALESCE(c.trashed_at, c.updated_at), c.last_interaction_at, {health.FACTS_SQL}
+FROM contact c {health.STATS_JOIN} WHERE c.id IN ({{marks}})
 """
 
 
-def rows_by_ids(db: pw.SqliteDatabase, ids: Sequence[int]) -> dict[int, ContactRow]:
-    """The list rows of these contacts, by id (ids that no longer exist are absent)."""
-    rows: dict[int, ContactRow] = {}
+def rows_by_ids(
+    db: pw.SqliteDatabase, ids: Sequence[int], *, today: date | None = None
+) -> dict[int, ContactListRow]:
+    """The list rows of these contacts, by id (ids that no longer exist are absent), with
+    their health on ``today`` (the computer's date by default)."""
+    rows: dict[int, ContactListRow] = {}
     conn = sqlite_connection(db)
+    day = today or date.today()
     for batch, marks in id_batches(ids):
         sql = _ROW_SQL.format(marks=marks)
         for (
@@ -170,8 +200,9 @@ def rows_by_ids(db: pw.SqliteDatabase, ids: Sequence[int]) -> dict[int, ContactR
             email,
             when,
             last_interaction,
+            *facts,
         ) in conn.execute(sql, batch):
-            rows[cid] = ContactRow(
+            rows[cid] = ContactListRow(
                 cid,
                 name,
                 org,
@@ -184,6 +215,7 @@ def rows_by_ids(db: pw.SqliteDatabase, ids: Sequence[int]) -> dict[int, ContactR
                 email or "",
                 when,
                 last_interaction,
+                health=health.assess(health.facts_of(tuple(facts)), day),
             )
     return rows
 

@@ -39,7 +39,9 @@ from ally_desktop.ui.main_window import MainWindow
 from ally_desktop.ui.settings import UiSettings
 
 DEMO_PEOPLE = 3000
-NAME, ORGANIZATION, JOB_TITLE, TEAM, CLOSENESS, LAST_INTERACTION, KNOWS, TAGS, EMAIL = range(9)
+NAME, ORGANIZATION, JOB_TITLE, TEAM, CLOSENESS, LAST_INTERACTION, KNOWS, TAGS, EMAIL, HEALTH = (
+    range(10)
+)
 _NOCASE = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 _LEVELS = {level.label: level for level in Closeness}
 
@@ -97,9 +99,9 @@ def test_an_empty_database_gives_a_valid_empty_model(
     model = ContactTableModel(db)
     qtmodeltester.check(model)
     assert model.rowCount() == 0
-    assert model.columnCount() == len(COLUMNS) == 9
+    assert model.columnCount() == len(COLUMNS) == 10
     assert model.data(model.index(0, 0)) is None
-    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(9)] == [
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(10)] == [
         "Name",
         "Organization",
         "Job title",
@@ -109,9 +111,10 @@ def test_an_empty_database_gives_a_valid_empty_model(
         "Knows about",
         "Tags",
         "Email",
+        "Health",
     ]
     assert model.headerData(0, Qt.Orientation.Vertical) is None
-    assert model.headerData(9, Qt.Orientation.Horizontal) is None
+    assert model.headerData(10, Qt.Orientation.Horizontal) is None
 
 
 def test_three_thousand_demo_people_give_a_valid_model(
@@ -154,8 +157,8 @@ def test_long_cells_have_a_tooltip_short_ones_none(demo_db: pw.SqliteDatabase) -
     model = ContactTableModel(demo_db)
     for row in range(50):
         for col in range(len(COLUMNS)):
-            if col == LAST_INTERACTION:
-                continue  # its tooltip is the full date: see test_contact_model_interactions
+            if col in (LAST_INTERACTION, HEALTH):
+                continue  # tooltips with more to say: the full date, the score in words
             text = model.index(row, col).data()
             tip = model.index(row, col).data(Qt.ItemDataRole.ToolTipRole)
             assert tip == (text if len(text) > 30 else None)
@@ -276,6 +279,13 @@ def test_each_sort_key_orders_rows_like_sql(
         assert 0 < len(contacted) < len(instants), "the demo has people never contacted"
         assert instants[: len(contacted)] == contacted, "the never contacted come last"
         assert is_ordered(contacted, descending)
+    elif key is SortKey.HEALTH:
+        rows = rows_by_ids(demo_db, model.ids())
+        scores = [rows[cid].health.score for cid in model.ids()]
+        assert len(scores) == model.rowCount()
+        assert is_ordered(scores, descending)
+        assert len(set(scores)) > 10
+        assert column(model, HEALTH)[0].startswith(f"{scores[0]} · ")
     else:
         col = {SortKey.ORGANIZATION: ORGANIZATION, SortKey.JOB_TITLE: JOB_TITLE, SortKey.TEAM: TEAM}
         assert_text_column_sorted(column(model, col[key]), descending)

@@ -6,17 +6,21 @@ import html
 from collections.abc import Iterable
 from datetime import date
 
-from PySide6.QtCore import QEvent, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QPalette, QTextDocument
+from PySide6.QtCore import QEvent, QRectF, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QImage, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from ally_desktop.core.health import Health, explain
 from ally_desktop.core.records import MONTH_NAMES, ContactRecord
 from ally_desktop.core.timeline import Balance
 from ally_desktop.ui.avatars import avatar_image
-from ally_desktop.ui.look import muted_text
+from ally_desktop.ui.contacts.model import HEALTH_TONES
+from ally_desktop.ui.look import mix, muted_text, tone
 
 CONTACT_SCHEME = "ally-contact"
 REMINDER_SCHEME = "ally-reminder"
+HEALTH_BAR = QUrl("health:bar")
+HEALTH_BAR_SIZE = (120, 8)  # logical pixels
 
 
 def _e(text: str) -> str:
@@ -40,7 +44,9 @@ class ContactDetail(QTextBrowser):
         self.anchorClicked.connect(self._on_anchor)
         self.today: date | None = None  # fixed in tests; otherwise the computer's day
         # What is shown, to render it again in new colours when the palette changes.
-        self._shown: tuple[ContactRecord, Balance | None, list[tuple[str, str, int | None]]]
+        self._shown: tuple[
+            ContactRecord, Balance | None, list[tuple[str, str, int | None]], Health | None
+        ]
         self._shown_text: str | None = None
         self.show_placeholder("Select a person to see their profile.")
 
@@ -80,14 +86,28 @@ class ContactDetail(QTextBrowser):
         record: ContactRecord,
         ledger: Balance | None = None,
         reminders: list[tuple[str, str, int | None]] | None = None,
+        health: Health | None = None,
     ) -> None:
-        self._shown = (record, ledger, reminders or [])
+        """Show a person; ``health`` (core.health.health_of) adds their relationship health."""
+        self._shown = (record, ledger, reminders or [], health)
         self._shown_text = None
         document = self.document()
-        avatar = avatar_image(record.name, record.data.photo, 72, self.devicePixelRatioF())
+        ratio = self.devicePixelRatioF()
+        avatar = avatar_image(record.name, record.data.photo, 72, ratio)
         document.addResource(
             QTextDocument.ResourceType.ImageResource, QUrl("avatar:current"), avatar
         )
+        colors: tuple[str, str] | None = None
+        if health is not None:
+            color = tone(HEALTH_TONES[health.level], self.palette())
+            base = self.palette().color(QPalette.ColorRole.Base)
+            track = mix(muted_text(self.palette()), base, 0.3)
+            document.addResource(
+                QTextDocument.ResourceType.ImageResource,
+                HEALTH_BAR,
+                health_bar(health.score, color, track, ratio),
+            )
+            colors = (color.name(), self._muted())
         self.setHtml(
             render_contact(
                 record,
@@ -97,6 +117,8 @@ class ContactDetail(QTextBrowser):
                 ledger,
                 self.today,
                 reminders,
+                health,
+                colors,
             )
         )
 
@@ -152,6 +174,43 @@ def render_together(ledger: Balance, today: date) -> str:
     return "<br>".join(lines)
 
 
+def health_bar(score: int, color: QColor, track: QColor, device_pixel_ratio: float) -> QImage:
+    """A small rounded gauge: ``score`` percent of it in ``color`` over a ``track``."""
+    width, height = HEALTH_BAR_SIZE
+    image = QImage(
+        max(1, round(width * device_pixel_ratio)),
+        max(1, round(height * device_pixel_ratio)),
+        QImage.Format.Format_ARGB32_Premultiplied,
+    )
+    image.setDevicePixelRatio(device_pixel_ratio)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    radius = height / 2
+    painter.setBrush(track)
+    painter.drawRoundedRect(QRectF(0, 0, width, height), radius, radius)
+    filled = width * max(0, min(score, 100)) / 100
+    if filled > 0:
+        painter.setBrush(color)
+        painter.drawRoundedRect(QRectF(0, 0, max(filled, height), height), radius, radius)
+    painter.end()
+    return image
+
+
+def render_health(health: Health, color: str, muted: str) -> str:
+    """The gauge, the score and its level in its colour, then the score in words."""
+    width, height = HEALTH_BAR_SIZE
+    return (
+        f"<img src='{HEALTH_BAR.toString()}' width='{width}' height='{height}'"
+        " style='vertical-align: middle;'>&nbsp;&nbsp;"
+        f"<span style='color:{color}; font-weight:600;'>{health.score}</span>"
+        f"<span style='color:{muted};'>/100 ·</span> "
+        f"<span style='color:{color}; font-weight:600;'>{_e(health.level.word)}</span>"
+        f"<br>{_e(explain(health))}"
+    )
+
+
 def _long_date(day: date) -> str:
     return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
@@ -164,9 +223,12 @@ def render_contact(
     ledger: Balance | None = None,
     today: date | None = None,
     reminders: list[tuple[str, str, int | None]] | None = None,
+    health: Health | None = None,
+    health_colors: tuple[str, str] | None = None,
 ) -> str:
     """The profile as HTML; every piece of user text is escaped. ``reminders``: (what,
-    when, id when it can be edited here) of the person's pending reminders."""
+    when, id when it can be edited here) of the person's pending reminders. ``health``
+    with ``health_colors`` (its level's colour, the muted text's) adds its section."""
     data = record.data
     work = " · ".join(_e(p) for p in (data.job_title, data.organization, data.team) if p)
     sub = [p for p in (_e(data.pronouns), work) if p]
@@ -192,6 +254,9 @@ def render_contact(
         + "</div></td></tr></table>"
     )
     parts = [head]
+    if health is not None:
+        color, quiet = health_colors or (muted, muted)
+        parts.append(_section("Relationship health", render_health(health, color, quiet), muted))
     if ledger is not None:
         parts.append(_section("Together", render_together(ledger, today or date.today()), muted))
     if reminders:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -26,8 +26,15 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from ally_desktop.core.contact_queries import ContactQuery, SortKey, contact_ids, rows_by_ids
-from ally_desktop.core.records import Closeness, ContactRow
+from ally_desktop.core.contact_queries import (
+    ContactListRow,
+    ContactQuery,
+    SortKey,
+    contact_ids,
+    rows_by_ids,
+)
+from ally_desktop.core.health import Health, Level, assess, explain
+from ally_desktop.core.records import Closeness
 from ally_desktop.core.relative_time import days_ago_text, local_days_since, local_moment_text
 from ally_desktop.ui.look import Tone, tone
 
@@ -43,6 +50,7 @@ COLUMNS: tuple[tuple[str, SortKey | None], ...] = (
     ("Knows about", None),
     ("Tags", None),
     ("Email", None),
+    ("Health", SortKey.HEALTH),  # last: saved header layouts keep their columns in place
 )
 PAGE_SIZE = 100
 FIRST_PAGE_ROWS = 200  # more than any screen shows
@@ -51,6 +59,7 @@ CACHE_ROWS = 3000
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 CLOSENESS_COLUMN = 4
 LAST_INTERACTION_COLUMN = 5
+HEALTH_COLUMN = 9
 NEVER_TEXT = "—"  # no interaction logged
 NEVER_TOOLTIP = "No interaction logged yet"
 
@@ -60,6 +69,12 @@ _CLOSENESS_TONES = {
     Closeness.ALLY: Tone.INFO,
     Closeness.ACQUAINTANCE: Tone.NEUTRAL,
     Closeness.OTHER: Tone.EARTH,
+}
+HEALTH_TONES = {
+    Level.STRONG: Tone.SUCCESS,
+    Level.STEADY: Tone.INFO,
+    Level.FADING: Tone.WARNING,
+    Level.AT_RISK: Tone.ERROR,
 }
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _FONT = Qt.ItemDataRole.FontRole
@@ -83,20 +98,23 @@ class ContactTableModel(QAbstractTableModel):
         query: ContactQuery | None = None,
         *,
         first_page_first: bool = False,
+        clock: Callable[[], date] = date.today,
     ) -> None:
         """``first_page_first``: load only the first screenful now and the rest of the ids
-        from the event loop, so a window with 100,000 people paints before they are counted."""
+        from the event loop, so a window with 100,000 people paints before they are counted.
+        ``clock`` gives today's date (relative dates and health are of that day)."""
         super().__init__()
+        self._clock = clock
         self._db = db
         self._query = query or ContactQuery()
         self._ids: array[int] = array("q")
         self._row_of: dict[int, int] | None = None
         self._lookups = 0
         self._rest_pending = False
-        self._cache: OrderedDict[int, ContactRow] = OrderedDict()
+        self._cache: OrderedDict[int, ContactListRow] = OrderedDict()
         # "3 days ago" and its tooltip by stored instant: computed once per day, not per paint.
         self._when_texts: dict[str, tuple[str, str]] = {}
-        self._today = date.today()
+        self._today = clock()
         self._day_timer = QTimer(self)
         self._day_timer.setSingleShot(True)
         self._day_timer.timeout.connect(self._on_new_day)
@@ -104,7 +122,7 @@ class ContactTableModel(QAbstractTableModel):
         self._bold.setBold(True)
         if first_page_first:
             self.beginResetModel()
-            self._ids = contact_ids(db, self._query, limit=FIRST_PAGE_ROWS)
+            self._ids = contact_ids(db, self._query, limit=FIRST_PAGE_ROWS, today=self._today)
             self.endResetModel()
             self._rest_pending = True
             # The view calls load_rest() once it has painted; this is only the fallback.
@@ -126,11 +144,11 @@ class ContactTableModel(QAbstractTableModel):
         """Run the query again (after a change, or a new search or filter)."""
         self._rest_pending = False
         self.beginResetModel()
-        self._ids = contact_ids(self._db, self._query)
+        self._new_date()  # the reset repaints every cell anyway
+        self._ids = contact_ids(self._db, self._query, today=self._today)
         self._row_of = None
         self._lookups = 0
         self._cache.clear()
-        self._new_date()  # the reset repaints every cell anyway
         self.endResetModel()
         self.countChanged.emit(len(self._ids))
 
@@ -142,7 +160,7 @@ class ContactTableModel(QAbstractTableModel):
         if len(self._ids) < FIRST_PAGE_ROWS:
             self.countChanged.emit(len(self._ids))
             return
-        every = contact_ids(self._db, self._query)
+        every = contact_ids(self._db, self._query, today=self._today)
         shown = len(self._ids)
         if every[:shown] != self._ids:
             self.reload()
@@ -241,9 +259,15 @@ class ContactTableModel(QAbstractTableModel):
         if role == _FONT:
             return self._bold if column == 0 else None
         if role == _FOREGROUND:
-            return tone(_CLOSENESS_TONES[row.closeness]) if column == CLOSENESS_COLUMN else None
+            if column == CLOSENESS_COLUMN:
+                return tone(_CLOSENESS_TONES[row.closeness])
+            if column == HEALTH_COLUMN:
+                return tone(HEALTH_TONES[row.health.level])
+            return None
         if column == LAST_INTERACTION_COLUMN:  # tooltip: the full local date and time
             return self._when(row.last_interaction_at)[1]
+        if column == HEALTH_COLUMN:  # tooltip: the score in words
+            return explain(row.health)
         text = self._text(row, column)  # tooltip: only where the cell may be cut off
         return text if len(text) > 30 else None
 
@@ -256,11 +280,14 @@ class ContactTableModel(QAbstractTableModel):
             self.set_query(replace(self._query, sort=key, descending=descending))
 
     # --- rows on demand --------------------------------------------------------------
-    def _text(self, row: ContactRow, column: int) -> str:
+    def _text(self, row: ContactListRow, column: int) -> str:
         if column == 0:
             return row.name + ("  (archived)" if row.archived else "")
         if column == LAST_INTERACTION_COLUMN:
             return self._when(row.last_interaction_at)[0]
+        if column == HEALTH_COLUMN:
+            self._follow_the_date()
+            return health_text(row.health)
         values = (
             row.name,
             row.organization,
@@ -272,7 +299,7 @@ class ContactTableModel(QAbstractTableModel):
             row.tags,
             row.email,
         )
-        return values[column]
+        return values[column] if column < len(values) else ""
 
     def _when(self, instant: str | None) -> tuple[str, str]:
         """("3 days ago", "Monday 23 November 2026, 15:30") for a stored UTC instant."""
@@ -280,8 +307,7 @@ class ContactTableModel(QAbstractTableModel):
             return NEVER_TEXT, NEVER_TOOLTIP
         texts = self._when_texts.get(instant)
         if texts is None:
-            if not self._day_timer.isActive() and QCoreApplication.instance() is not None:
-                self._wait_for_tomorrow()  # once shown, the wording must follow the date
+            self._follow_the_date()
             days = local_days_since(instant, self._today)
             texts = (days_ago_text(days), local_moment_text(instant))
             if len(self._when_texts) >= CACHE_ROWS:
@@ -290,6 +316,11 @@ class ContactTableModel(QAbstractTableModel):
         return texts
 
     # --- "today" moves at midnight ----------------------------------------------------
+    def _follow_the_date(self) -> None:
+        """Once a relative date or a score is shown, its wording must follow the date."""
+        if not self._day_timer.isActive() and QCoreApplication.instance() is not None:
+            self._wait_for_tomorrow()
+
     def _wait_for_tomorrow(self) -> None:
         now = datetime.now()
         midnight = datetime.combine(now.date() + timedelta(days=1), time())
@@ -297,25 +328,35 @@ class ContactTableModel(QAbstractTableModel):
         self._day_timer.start(int((midnight - now).total_seconds() * 1000) + 1000)
 
     def _on_new_day(self) -> None:
-        """ "Today" has become "Yesterday": repaint the column with the new wording."""
+        """ "Today" has become "Yesterday" and health scores move: repaint those columns,
+        or sort again when the list is in order of health."""
         if self._new_date() and self._ids:
-            self.dataChanged.emit(
-                self.index(0, LAST_INTERACTION_COLUMN),
-                self.index(len(self._ids) - 1, LAST_INTERACTION_COLUMN),
-                [_DISPLAY, _TOOLTIP],
-            )
+            if self._query.sort is SortKey.HEALTH:
+                self.reload()
+            else:
+                last = len(self._ids) - 1
+                for column in (LAST_INTERACTION_COLUMN, HEALTH_COLUMN):
+                    self.dataChanged.emit(
+                        self.index(0, column),
+                        self.index(last, column),
+                        [_DISPLAY, _TOOLTIP, _FOREGROUND],
+                    )
         self._wait_for_tomorrow()
 
     def _new_date(self) -> bool:
-        """Follow the local date; True when it changed (the wording then is forgotten)."""
-        today = date.today()
+        """Follow the local date; True when it changed (the wording then is forgotten, and
+        the cached rows' health is scored again for the new day)."""
+        today = self._clock()
         if today == self._today:
             return False
         self._today = today
         self._when_texts.clear()
+        for contact_id, cached in list(self._cache.items()):
+            health = assess(cached.health.facts, today)
+            self._cache[contact_id] = replace(cached, health=health)
         return True
 
-    def _row(self, row: int) -> ContactRow | None:
+    def _row(self, row: int) -> ContactListRow | None:
         contact_id = self.contact_id(row)
         cached = self._cache.get(contact_id)
         if cached is not None:
@@ -323,10 +364,15 @@ class ContactTableModel(QAbstractTableModel):
             return cached
         start = max(0, row - PAGE_SIZE // 4)
         page = self._ids[start : start + PAGE_SIZE]
-        fetched = rows_by_ids(self._db, page)
+        fetched = rows_by_ids(self._db, page, today=self._today)
         for cid in page:
             if cid in fetched:
                 self._cache[cid] = fetched[cid]
         while len(self._cache) > CACHE_ROWS:
             self._cache.popitem(last=False)
         return self._cache.get(contact_id)
+
+
+def health_text(health: Health) -> str:
+    """The Health column's text: "72 · steady"."""
+    return f"{health.score} · {health.level.word}"

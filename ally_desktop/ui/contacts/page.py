@@ -39,6 +39,7 @@ from ally_desktop.core.contact_queries import (
     tag_names,
 )
 from ally_desktop.core.contacts import ContactNotFoundError, load_contact
+from ally_desktop.core.health import health_of
 from ally_desktop.core.records import Closeness
 from ally_desktop.core.timeline import balance
 from ally_desktop.ui.contacts.commands import ChangeSet, ContactEditing
@@ -178,7 +179,7 @@ class ContactsPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
-        for column, width in enumerate((200, 170, 170, 130, 100, 120, 220, 140, 220)):
+        for column, width in enumerate((200, 170, 170, 130, 100, 120, 220, 140, 220, 110)):
             self.table.setColumnWidth(column, width)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # before enabling: one query
         self.table.setSortingEnabled(True)
@@ -345,6 +346,9 @@ class ContactsPage(QWidget):
                 self.show_contact(change.focus[0])
             elif change.focus:
                 self._select_ids(list(change.focus), scroll=True)
+        elif self.model.query.sort == SortKey.HEALTH:  # a cadence or closeness moves scores
+            self.model.reload()
+            self._show_selected()
         else:  # the list stays: repaint the changed rows and the profile shown
             self.model.refresh_rows(change.ids)
             self._show_selected()
@@ -390,6 +394,7 @@ class ContactsPage(QWidget):
                     load_contact(self._db, contact_id),
                     balance(self._db, contact_id),
                     pending_reminders(self._db, contact_id),
+                    health_of(self._db, contact_id),
                 )
                 shown = contact_id
             except ContactNotFoundError:
@@ -404,7 +409,8 @@ class ContactsPage(QWidget):
         """Logged, edited or deleted interactions move people's last interaction: repaint
         their rows, or re-run the query when it sorts or filters by it."""
         query = self.model.query
-        if query.sort == SortKey.LAST_INTERACTION or query.not_contacted_days is not None:
+        moved = query.sort in (SortKey.LAST_INTERACTION, SortKey.HEALTH)
+        if moved or query.not_contacted_days is not None:
             self.model.reload()
         else:
             self.model.refresh_rows(change.people, self._visible_rows())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,6 +33,7 @@ from ally_desktop.core.contacts import (
     update_contact,
 )
 from ally_desktop.core.demo import generate_demo
+from ally_desktop.core.health import health_of
 from ally_desktop.core.records import Closeness, ContactData, ContactRow, LabeledValue
 from ally_desktop.core.text import sort_key
 from ally_desktop.core.timeline import (
@@ -51,6 +52,11 @@ def _add(db: pw.SqliteDatabase, given: str, family: str = "", **fields: Any) -> 
 
 def _ids(db: pw.SqliteDatabase, **query: Any) -> list[int]:
     return list(contact_ids(db, ContactQuery(**query)))
+
+
+def _plain(row: ContactRow) -> ContactRow:
+    """The ContactRow part of a list row (without its health)."""
+    return ContactRow(**{f.name: getattr(row, f.name) for f in dataclasses.fields(ContactRow)})
 
 
 @pytest.fixture
@@ -261,7 +267,7 @@ def test_rows_by_ids(db: pw.SqliteDatabase) -> None:
     rows = rows_by_ids(db, [ana, bo, 999])
     assert set(rows) == {ana, bo}
     record = load_contact(db, ana)
-    assert rows[ana] == ContactRow(
+    assert _plain(rows[ana]) == ContactRow(
         ana,
         "Ana Lima",
         "Globex",
@@ -274,7 +280,7 @@ def test_rows_by_ids(db: pw.SqliteDatabase) -> None:
         "ana@globex.example",
         record.updated_at,
     )
-    assert rows[bo] == ContactRow(
+    assert _plain(rows[bo]) == ContactRow(
         bo,
         "Bo",
         "",
@@ -697,3 +703,74 @@ def test_demo_not_contacted_matches_the_interactions(demo: pw.SqliteDatabase) ->
         found = list(contact_ids(demo, ContactQuery(not_contacted_days=days), now=now))
         assert found == expected
         assert 0 < len(found) < len(everyone)
+
+
+# --- relationship health -------------------------------------------------------------------
+def _by_health(db: pw.SqliteDatabase, ids: list[int], today: date, descending: bool) -> list[int]:
+    scores = {cid: health_of(db, cid, today).score for cid in ids}
+    names = dict(zip(ids, _names(db, ids), strict=True))
+    return sorted(ids, key=lambda cid: (-scores[cid] if descending else scores[cid], names[cid]))
+
+
+def test_sort_by_health_weakest_first_ties_by_name(
+    db: pw.SqliteDatabase, contacted: dict[str, int]
+) -> None:
+    today = NOW.date()
+    for descending in (False, True):
+        ids = list(
+            contact_ids(db, ContactQuery(sort=SortKey.HEALTH, descending=descending), now=NOW)
+        )
+        assert ids == _by_health(db, list(contacted.values()), today, descending)
+    weakest = _named(db, sort=SortKey.HEALTH)
+    assert weakest[0] == "Dee", "200 days since, on an acquaintance's 90-day rhythm"
+    assert _named(db, sort=SortKey.HEALTH, descending=True)[0] == "Ana"
+    # Eve and Fay, never contacted and added the same day, score alike: by name.
+    assert weakest.index("Eve") + 1 == weakest.index("Fay")
+
+
+def test_sort_by_health_scores_on_the_day_asked(
+    db: pw.SqliteDatabase, contacted: dict[str, int]
+) -> None:
+    # Seven years on, everyone has faded: only how often you met still tells them apart.
+    later = NOW.date() + timedelta(days=2555)
+    ids = list(contact_ids(db, ContactQuery(sort=SortKey.HEALTH), today=later))
+    assert ids == _by_health(db, list(contacted.values()), later, False)
+    assert ids != list(contact_ids(db, ContactQuery(sort=SortKey.HEALTH), now=NOW))
+
+
+def test_sort_by_health_combines_with_every_filter(
+    db: pw.SqliteDatabase, contacted: dict[str, int]
+) -> None:
+    update_contact(
+        db,
+        contacted["Bo"],
+        dataclasses.replace(load_contact(db, contacted["Bo"]).data, organization="Acme"),
+    )
+    update_contact(
+        db,
+        contacted["Dee"],
+        dataclasses.replace(load_contact(db, contacted["Dee"]).data, organization="Acme"),
+    )
+    assert _named(db, sort=SortKey.HEALTH, organization="acme") == ["Dee", "Bo"]
+    assert _named(db, sort=SortKey.HEALTH, not_contacted_days=30, organization="acme") == [
+        "Dee",
+        "Bo",
+    ]
+    assert _named(db, sort=SortKey.HEALTH, text="ana") == ["Ana"]
+    trash_contacts(db, [contacted["Dee"], contacted["Ana"]])
+    assert _named(db, sort=SortKey.HEALTH, trashed=True) in (["Ana", "Dee"], ["Dee", "Ana"])
+    assert "Dee" not in _named(db, sort=SortKey.HEALTH)
+
+
+def test_sort_by_health_on_the_demo_matches_each_persons_score(demo: pw.SqliteDatabase) -> None:
+    today = date.today()
+    ids = _ids(demo, sort=SortKey.HEALTH, descending=True)
+    rows = rows_by_ids(demo, ids, today=today)
+    scores = [rows[cid].health.score for cid in ids]
+    assert len(scores) == len(ids)
+    assert scores == sorted(scores, reverse=True)
+    assert len(set(scores)) > 30
+    sample = ids[:: len(ids) // 50]
+    assert [health_of(demo, cid, today).score for cid in sample] == [
+        rows[cid].health.score for cid in sample
+    ]
