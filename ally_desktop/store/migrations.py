@@ -423,6 +423,8 @@ CREATE TABLE setting (
 #   a new participant adds to the counts; anything that can take away (a removed
 #   participant, an interaction trashed, restored, moved or re-labelled) recounts that
 #   person from the participant index.
+# - Two indexes for Today: people by the day they were met (new allies to follow up),
+#   and the people who helped most (the give/get balance).
 # - ``network_position``: where the network map last placed each person, so it opens
 #   at once and the same people stay where the user saw them. Only a cache: deleting it
 #   costs a new layout.
@@ -484,6 +486,10 @@ INSERT INTO contact_stats (contact_id, interactions, first_at, given, received)
     FROM interaction_participant p JOIN interaction i ON i.id = p.interaction_id
     WHERE i.trashed_at IS NULL
     GROUP BY p.contact_id;
+
+-- Today: people met lately (new allies), and those who helped most (give and get).
+CREATE INDEX contact_by_met ON contact (coalesce(met_on, substr(created_at, 1, 10)));
+CREATE INDEX contact_stats_by_received ON contact_stats (received DESC, given) WHERE received > 0;
 
 CREATE TABLE network_position (
     contact_id INTEGER PRIMARY KEY REFERENCES contact (id) ON DELETE CASCADE,

@@ -203,7 +203,11 @@ class MainWindow(QMainWindow):
             page = TodayPage(self._db)
             page.personRequested.connect(self.show_person)
             page.logRequested.connect(self.log_interaction)
-            self.changes.changed.connect(lambda *_: page.refresh())
+            page.reminderRequested.connect(self.edit_reminder)
+            page.remindersRequested.connect(lambda: self.navigation.setCurrentRow(REMINDERS_VIEW))
+            self.changes.changed.connect(page.refresh)
+            self.changes.interactionsChanged.connect(page.refresh)  # drifting, new allies
+            self.changes.remindersChanged.connect(page.refresh)  # due
             self._replace_placeholder(TODAY_VIEW, page)
             self._today = page
         return self._today
@@ -216,6 +220,7 @@ class MainWindow(QMainWindow):
             page = NetworkPage(self._db)
             page.personRequested.connect(self.show_person)
             self.changes.changed.connect(lambda *_: page.refresh())
+            self.changes.interactionsChanged.connect(lambda *_: page.refresh())  # colours
             self._replace_placeholder(NETWORK_VIEW, page)
             self._network = page
         return self._network
@@ -587,6 +592,8 @@ class MainWindow(QMainWindow):
                 people = self._timeline.person.ids()
             elif self.current_view() == CONTACTS_VIEW:
                 people = self.contacts.selected_ids()[:MAX_PREFILLED]
+            elif self.current_view() == TODAY_VIEW and self._today is not None:
+                people = self._today.selected_ids()
             else:
                 people = []
         chosen = []

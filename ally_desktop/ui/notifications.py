@@ -1,4 +1,7 @@
-"""Wiring the reminder scheduler to the tray, or to the window's notice bar without one."""
+"""Wiring the reminder scheduler to the tray, or to the window's notice bar without one.
+
+Reminders open the person they are about (or the Reminders view); the weekly summary and
+the tray's Today entries open Today."""
 
 from __future__ import annotations
 
@@ -10,7 +13,8 @@ import peewee as pw
 from PySide6.QtCore import QObject
 
 from ally_desktop.core.reminders import DueItem
-from ally_desktop.ui.main_window import CONTACTS_VIEW, REMINDERS_VIEW, MainWindow
+from ally_desktop.core.weekly_summary import WeeklySummary
+from ally_desktop.ui.main_window import CONTACTS_VIEW, REMINDERS_VIEW, TODAY_VIEW, MainWindow
 from ally_desktop.ui.scheduler import ReminderScheduler
 from ally_desktop.ui.tray import AllyTray, notification_text, tray_available
 
@@ -27,10 +31,12 @@ class Notifications(QObject):
         self._window = window
         self.scheduler = ReminderScheduler(db, window.changes, parent=self)
         self.scheduler.due.connect(self._notify)
+        self.scheduler.summary.connect(self._summarize)
         self.tray: AllyTray | None = None
         if tray_available() if use_tray is None else use_tray:
             tray = AllyTray(db, self)
             tray.openRequested.connect(window.bring_forward)
+            tray.todayRequested.connect(self._show_today)
             tray.logRequested.connect(self._log)
             tray.remindersRequested.connect(self._show_reminders)
             tray.personRequested.connect(self._show_person)
@@ -60,6 +66,17 @@ class Notifications(QObject):
             self._window.notice.show_notice(title, body, lambda: self._show_person(person))
         else:
             self._window.notice.show_notice(title, body, self._show_reminders)
+
+    def _summarize(self, summary: WeeklySummary) -> None:
+        if self.tray is not None:
+            self.tray.notify_summary(summary)
+            return
+        title, body = summary.text()
+        self._window.notice.show_notice(title, body, self._show_today)
+
+    def _show_today(self) -> None:
+        self._window.bring_forward()
+        self._window.navigation.setCurrentRow(TODAY_VIEW)
 
     def _show_person(self, contact_id: int) -> None:
         self._window.bring_forward()

@@ -1,5 +1,5 @@
-"""Preferences: staying in the tray, starting at login, where backups go and how many,
-and how long the trash keeps what was deleted."""
+"""Preferences: staying in the tray, starting at login, the weekly summary, where backups
+go and how many, and how long the trash keeps what was deleted."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 import peewee as pw
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -25,7 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from ally_desktop import autostart
-from ally_desktop.core import trash_expiry
+from ally_desktop.core import trash_expiry, weekly_summary
+from ally_desktop.core.relative_time import WEEKDAY_NAMES
 from ally_desktop.paths import DataPaths
 from ally_desktop.store.backups import (
     KEEP_PRE_IMPORT,
@@ -165,6 +167,65 @@ class TrashPreferences(QGroupBox):
         self.loaded = self.days.value()
 
 
+class SummaryPreferences(QGroupBox):
+    """Whether, which day and at what hour the weekly summary comes. Kept in the database
+    with the moment it was last sent (``core.weekly_summary``), so the two never disagree
+    and the command line can read them."""
+
+    def __init__(self, db: pw.SqliteDatabase, parent: QWidget | None = None) -> None:
+        super().__init__("Weekly summary", parent)
+        self._db = db
+        self.loaded = weekly_summary.load_schedule(db)
+        self.enabled = QCheckBox("Sum up the week ahead in one notification")
+        self.enabled.setObjectName("weeklySummaryEnabled")
+        self.enabled.setToolTip(
+            "Who is due, who is drifting away, this week's birthdays and the new allies to"
+            " follow up. Clicking it opens Today. Nothing is sent when there is nothing to say."
+        )
+        self.enabled.setChecked(self.loaded.enabled)
+        self.day = QComboBox()
+        self.day.setObjectName("weeklySummaryDay")
+        for number, name in enumerate(WEEKDAY_NAMES):
+            self.day.addItem(name, number)
+        self.day.setCurrentIndex(self.loaded.weekday)
+        self.hour = QComboBox()
+        self.hour.setObjectName("weeklySummaryHour")
+        for hour in range(24):
+            self.hour.addItem(f"{hour:02d}:00", hour)
+        self.hour.setCurrentIndex(self.loaded.hour)
+        when = QHBoxLayout()
+        when.addWidget(QLabel("Every"))
+        when.addWidget(self.day)
+        when.addWidget(QLabel("at"))
+        when.addWidget(self.hour)
+        when.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.enabled)
+        layout.addLayout(when)
+        self.enabled.toggled.connect(self._enable)
+        self._enable(self.enabled.isChecked())
+
+    def _enable(self, on: bool) -> None:
+        self.day.setEnabled(on)
+        self.hour.setEnabled(on)
+
+    def schedule(self) -> weekly_summary.SummarySchedule:
+        return weekly_summary.SummarySchedule(
+            enabled=self.enabled.isChecked(),
+            weekday=int(self.day.currentData()),
+            hour=int(self.hour.currentData()),
+        )
+
+    def save(self) -> None:
+        """Store the schedule if it changed; StoreError (a full disk ...) stores nothing."""
+        wanted = self.schedule()
+        if wanted == self.loaded:
+            return
+        with user_facing_errors():
+            weekly_summary.save_schedule(self._db, wanted)
+        self.loaded = wanted
+
+
 class PreferencesDialog(QDialog):
     def __init__(
         self,
@@ -189,6 +250,7 @@ class PreferencesDialog(QDialog):
         # Backups belong to a data directory: without one (never in the app) there are none.
         self.backups = BackupPreferences(data_dir) if data_dir is not None else None
         self.trash = TrashPreferences(db) if db is not None else None
+        self.summary = SummaryPreferences(db) if db is not None else None
         self.error = QLabel()
         set_tone(self.error, Tone.ERROR)
         self.error.setWordWrap(True)
@@ -201,6 +263,8 @@ class PreferencesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.keep_in_tray)
         layout.addWidget(self.start_at_login)
+        if self.summary is not None:
+            layout.addWidget(self.summary)
         if self.backups is not None:
             layout.addWidget(self.backups)
         if self.trash is not None:
@@ -222,6 +286,13 @@ class PreferencesDialog(QDialog):
                 self.trash.save()
             except StoreError as exc:
                 self.error.setText(f"Could not change how long the trash keeps items: {exc}")
+                self.error.show()
+                return
+        if self.summary is not None:
+            try:
+                self.summary.save()
+            except StoreError as exc:
+                self.error.setText(f"Could not change the weekly summary: {exc}")
                 self.error.show()
                 return
         self._settings.set_flag("keep_in_tray", self.keep_in_tray.isChecked())

@@ -6,6 +6,12 @@ the machine sleeping (Qt's timers count awake time) and the wall clock being cha
 A watchdog compares the wall clock with the monotonic clock once a minute and re-arms
 when they drifted apart. At start-up everything that fell due while Ally was closed is
 announced once, as one group, because each reminder remembers when it was announced.
+
+The weekly summary (``core.weekly_summary``) rides on the same timer: its next moment is
+one more moment to wake up for, a pause holds it as it holds reminders, and the watchdog
+covers it too. When reminders are announced at the very moment the summary is due
+(Monday 09:00 is also when the day's keep-in-touch reminders fall due), the summary
+follows ``SUMMARY_GAP_S`` later, so the two notifications do not replace each other.
 """
 
 from __future__ import annotations
@@ -13,11 +19,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import peewee as pw
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from ally_desktop.store.errors import StoreError, user_facing_errors
 from ally_desktop.ui.contacts.commands import ContactChanges
 
 log = logging.getLogger(__name__)
@@ -26,12 +33,14 @@ MAX_WAIT_MS = 60 * 60 * 1000  # re-check at least hourly (a QTimer holds at most
 WATCHDOG_MS = 60 * 1000
 CLOCK_JUMP_S = 5.0
 SHOWN = 5  # reminders a notification names; the rest are counted
+SUMMARY_GAP_S = 20  # after a reminder notification, before the weekly summary
 
 
 class ReminderScheduler(QObject):
     """Emits ``due`` with the reminders to announce, each once, when they fall due."""
 
     due = Signal(list)  # a DueBatch: the first few DueItems, and .total
+    summary = Signal(object)  # a WeeklySummary with something to say, once a week
     changed = Signal()  # something changed: counts and menus may be stale
 
     def __init__(
@@ -46,6 +55,7 @@ class ReminderScheduler(QObject):
         self._db = db
         self._clock = clock or (lambda: datetime.now(UTC))
         self.paused_until: datetime | None = None
+        self._summary_after: datetime | None = None  # held behind a reminder notification
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.check)
@@ -94,13 +104,48 @@ class ReminderScheduler(QObject):
             if batch:
                 log.info("announcing %d reminder(s)", batch.total)
                 self.due.emit(batch)
+            self._check_summary(now, just_announced=bool(batch))
         upcoming = next_alert(self._db, now)
-        moments = [m for m in (upcoming, self.paused_until if paused else None) if m]
+        moments = [
+            m
+            for m in (upcoming, self.paused_until if paused else None, self._next_summary(now))
+            if m
+        ]
         if not moments:
             self._timer.stop()
             return
         wait = (min(moments) - now).total_seconds() * 1000
         self._timer.start(int(min(max(wait, 0) + 50, MAX_WAIT_MS)))
+
+    def _check_summary(self, now: datetime, *, just_announced: bool) -> None:
+        """Send the weekly summary if it is due (and not behind a notification just shown)."""
+        from ally_desktop.core import weekly_summary
+
+        if self._summary_after is not None and now < self._summary_after:
+            return
+        self._summary_after = None
+        try:
+            with user_facing_errors():
+                if not weekly_summary.is_due(self._db, now):
+                    return
+                if just_announced:
+                    self._summary_after = now + timedelta(seconds=SUMMARY_GAP_S)
+                    return
+                summary = weekly_summary.take_due_summary(self._db, now)
+        except StoreError as exc:
+            # A summary is worth no error box (a read-only file, a full disk): it waits.
+            log.warning("the weekly summary could not be sent: %s", exc)
+            return
+        if summary is not None and not summary.is_empty:
+            log.info("sending the weekly summary")
+            self.summary.emit(summary)
+
+    def _next_summary(self, now: datetime) -> datetime | None:
+        from ally_desktop.core import weekly_summary
+
+        if self._summary_after is not None:
+            return self._summary_after
+        return weekly_summary.next_moment(self._db, now)
 
     def _after_change(self) -> None:
         self.changed.emit()

@@ -1,10 +1,12 @@
 """Ally in the system tray, and notifications, with or without a tray.
 
 Where the desktop has a tray, Ally keeps an icon there (with the number of due reminders
-drawn on it), a menu (open, log, the next few due items, pause, quit) and raises
-notifications through it; on desktops with a StatusNotifier host Qt turns those into
-``org.freedesktop.Notifications`` calls. Where there is no tray, Ally says so once and
-shows notifications as a bar inside its window instead.
+drawn on it), a menu (first what Today says: how many are due today, this week's
+birthdays, new allies to follow up; then open, log, the next few due items, pause, quit)
+and raises notifications through it, the weekly summary among them; on desktops with a
+StatusNotifier host Qt turns those into ``org.freedesktop.Notifications`` calls. Where
+there is no tray, Ally says so once and shows notifications as a bar inside its window
+instead.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
+from typing import TYPE_CHECKING
 
 import peewee as pw
 from PySide6.QtCore import QObject, QRectF, Qt, Signal
@@ -24,10 +27,14 @@ from ally_desktop.core.reminders import DueItem
 from ally_desktop.store.schedule import local_morning
 from ally_desktop.ui.icons import app_icon
 
+if TYPE_CHECKING:
+    from ally_desktop.core.weekly_summary import WeeklySummary
+
 __all__ = ["AllyTray", "app_icon", "badge_icon", "notification_text", "tray_available"]
 
 NEXT_ITEMS = 5
 MESSAGE_MS = 10_000
+TRAY_BIRTHDAYS = 2  # named in the menu; more are counted
 
 
 def _what(item: DueItem) -> str:
@@ -114,6 +121,7 @@ class AllyTray(QObject):
     """The tray icon and its menu; ``notify`` raises a notification through it."""
 
     openRequested = Signal()  # noqa: N815
+    todayRequested = Signal()  # noqa: N815 (the window, on Today)
     logRequested = Signal()  # noqa: N815
     remindersRequested = Signal()  # noqa: N815
     personRequested = Signal(int)  # noqa: N815
@@ -132,6 +140,7 @@ class AllyTray(QObject):
         self.icon.activated.connect(self._activated)
         self.icon.messageClicked.connect(self._message_clicked)
         self._clicked_person: int | None = None
+        self._clicked_today = False  # the last notification was the weekly summary
         self.paused_until: datetime | None = None
         self.refresh_menu()
 
@@ -159,10 +168,15 @@ class AllyTray(QObject):
         self.icon.setToolTip(tip)
 
     def refresh_menu(self) -> None:
-        from ally_desktop.core.due import Window, due_count, due_now, due_rows
+        from ally_desktop.core.due import Window, due_now, due_rows
+        from ally_desktop.core.today import due_total
 
         self._forget_ended_pause()
         self.menu.clear()
+        # Overdue or due today, as Today and the Reminders view count them.
+        due_today = due_total(self._db, _now())
+        if self._add_today(due_today):
+            self.menu.addSeparator()
         self._add(self.menu, f"Open {APP_NAME}", self.openRequested.emit)
         self._add(self.menu, "Log interaction…", self.logRequested.emit)
         self.menu.addSeparator()
@@ -179,11 +193,13 @@ class AllyTray(QObject):
                     else self.remindersRequested.emit
                 )
                 self._add(self.menu, f"{who}{row.what()}", target)
-            total = due_count(self._db, window)
-            if total > NEXT_ITEMS:
-                self._add(self.menu, f"All {total:,} due reminders…", self.remindersRequested.emit)
+            if due_today > NEXT_ITEMS:
+                self._add(
+                    self.menu, f"All {due_today:,} due reminders…", self.remindersRequested.emit
+                )
         else:
-            nothing = self.menu.addAction("Nothing due")
+            # Due later today at most: said above, not yet to act on.
+            nothing = self.menu.addAction("Nothing due yet" if due_today else "Nothing due")
             nothing.setEnabled(False)
         self.menu.addSeparator()
         if self.paused_until is not None:
@@ -204,6 +220,38 @@ class AllyTray(QObject):
         self.menu.addSeparator()
         self._add(self.menu, f"Quit {APP_NAME}", self.quitRequested.emit)
 
+    def _add_today(self, due: int) -> bool:
+        """Today's entries, first in the menu: what is due today, this week's birthdays,
+        the new allies to follow up (each read in a few milliseconds; nothing when there
+        is nothing to say). Returns whether any was added."""
+        from ally_desktop.core.today import birthday_day_name, birthdays_this_week, new_allies_count
+
+        today = _now().astimezone().date()
+        added = 0
+        if due:
+            self._add(self.menu, f"{due:,} due today", self.todayRequested.emit)
+            added += 1
+        birthdays = birthdays_this_week(self._db, today)
+        for birthday in birthdays[:TRAY_BIRTHDAYS]:
+            day = birthday_day_name(birthday.on, today)
+            self._add(
+                self.menu,
+                f"Birthday: {birthday.name} ({day})",
+                partial(self.personRequested.emit, birthday.contact_id),
+            )
+            added += 1
+        rest = len(birthdays) - TRAY_BIRTHDAYS
+        if rest > 0:
+            more = "birthday" if rest == 1 else "birthdays"
+            self._add(self.menu, f"{rest:,} more {more} this week", self.todayRequested.emit)
+            added += 1
+        new = new_allies_count(self._db, today)
+        if new:
+            noun = "new ally" if new == 1 else "new allies"
+            self._add(self.menu, f"{new:,} {noun} to follow up", self.todayRequested.emit)
+            added += 1
+        return added > 0
+
     @staticmethod
     def _add(menu: QMenu, text: str, slot: object) -> QAction:
         action = menu.addAction(text)
@@ -216,10 +264,20 @@ class AllyTray(QObject):
         people = {i.contact_id for i in items if i.contact_id is not None}
         single = max(getattr(items, "total", 0), len(items)) == 1
         self._clicked_person = people.pop() if single and people else None
+        self._clicked_today = False
+        self.icon.showMessage(title, body, self._base_icon, MESSAGE_MS)
+
+    def notify_summary(self, summary: WeeklySummary) -> None:
+        """The weekly summary; clicking it opens Today."""
+        title, body = summary.text()
+        self._clicked_person = None
+        self._clicked_today = True
         self.icon.showMessage(title, body, self._base_icon, MESSAGE_MS)
 
     def _message_clicked(self) -> None:
-        if self._clicked_person is not None:
+        if self._clicked_today:
+            self.todayRequested.emit()
+        elif self._clicked_person is not None:
             self.personRequested.emit(self._clicked_person)
         else:
             self.remindersRequested.emit()

@@ -1,6 +1,6 @@
 """Closing the window with a tray: Ally stays in the tray (unless turned off), says so once,
-and Quit really quits; the Preferences dialog that turns this and starting at login on
-and off.
+and Quit really quits; the Preferences dialog that turns this, starting at login and the
+weekly summary on and off.
 
 The tray is built but not shown (the offscreen platform has none). ``QApplication.quit``
 is replaced by a recorder so the test application keeps running.
@@ -20,6 +20,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMenu
 
 from ally_desktop import autostart
+from ally_desktop.core.weekly_summary import DEFAULT_SCHEDULE, SummarySchedule, load_schedule
+from ally_desktop.store.db import sqlite_connection
 from ally_desktop.ui.main_window import MainWindow
 from ally_desktop.ui.preferences import PreferencesDialog
 from ally_desktop.ui.settings import UiSettings
@@ -248,3 +250,54 @@ def test_the_dialog_on_its_own(qtbot: Any, settings_path: Path, autostart_home: 
     dialog.accept()
     assert settings_of(settings_path).flag("keep_in_tray", True) is False
     assert dialog.result() == PreferencesDialog.DialogCode.Accepted
+
+
+# --- the weekly summary -------------------------------------------------------------------------
+def test_the_weekly_summary_is_on_by_default_and_its_day_and_hour_are_saved(
+    qtbot: Any, window: MainWindow, db: pw.SqliteDatabase, autostart_home: Path
+) -> None:
+    dialog = _open_preferences(qtbot, window)
+    summary = dialog.summary
+    assert summary is not None
+    assert summary.enabled.isChecked()
+    assert (summary.day.currentText(), summary.hour.currentText()) == ("Monday", "09:00")
+    summary.day.setCurrentIndex(4)
+    summary.hour.setCurrentIndex(17)
+    _ok(qtbot, dialog)
+    assert load_schedule(db) == SummarySchedule(enabled=True, weekday=4, hour=17)
+
+    dialog = _open_preferences(qtbot, window)
+    assert dialog.summary is not None
+    assert dialog.summary.day.currentText() == "Friday"
+    dialog.summary.enabled.setChecked(False)
+    assert not dialog.summary.day.isEnabled()
+    assert not dialog.summary.hour.isEnabled()
+    _ok(qtbot, dialog)
+    assert load_schedule(db) == SummarySchedule(enabled=False, weekday=4, hour=17)
+
+
+def test_cancel_leaves_the_weekly_summary_as_it_was(
+    qtbot: Any, window: MainWindow, db: pw.SqliteDatabase, autostart_home: Path
+) -> None:
+    dialog = _open_preferences(qtbot, window)
+    assert dialog.summary is not None
+    dialog.summary.enabled.setChecked(False)
+    dialog.reject()
+    assert load_schedule(db) == DEFAULT_SCHEDULE
+
+
+def test_a_weekly_summary_that_cannot_be_saved_says_why_and_stays_open(
+    qtbot: Any, window: MainWindow, db: pw.SqliteDatabase, autostart_home: Path
+) -> None:
+    dialog = _open_preferences(qtbot, window)
+    assert dialog.summary is not None
+    dialog.summary.enabled.setChecked(False)
+    sqlite_connection(db).execute("PRAGMA query_only = 1")  # as a read-only file would
+    try:
+        _ok(qtbot, dialog)
+        assert dialog.isVisible()
+        assert dialog.error.text().startswith("Could not change the weekly summary:")
+    finally:
+        sqlite_connection(db).execute("PRAGMA query_only = 0")
+    dialog.reject()
+    assert load_schedule(db) == DEFAULT_SCHEDULE

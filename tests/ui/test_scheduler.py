@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time as real_time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import peewee as pw
@@ -27,11 +27,19 @@ from ally_desktop.core.reminders import (
     to_announce,
 )
 from ally_desktop.core.timeline import InteractionData, create_interaction
+from ally_desktop.core.weekly_summary import (
+    SummarySchedule,
+    last_sent,
+    load_schedule,
+    mark_sent,
+    save_schedule,
+)
+from ally_desktop.store.db import sqlite_connection
 from ally_desktop.store.schedule import local_morning
 from ally_desktop.ui import scheduler as scheduler_module
 from ally_desktop.ui.contacts.commands import ContactChanges
 from ally_desktop.ui.main_window import MainWindow
-from ally_desktop.ui.scheduler import MAX_WAIT_MS, WATCHDOG_MS, ReminderScheduler
+from ally_desktop.ui.scheduler import MAX_WAIT_MS, SUMMARY_GAP_S, WATCHDOG_MS, ReminderScheduler
 
 NOW = datetime(2030, 3, 4, 12, 0, tzinfo=UTC)
 SLACK_MS = 3000  # how much real time may pass between arming the timer and reading it
@@ -64,7 +72,11 @@ def make_scheduler(
 ) -> Iterator[Callable[..., ReminderScheduler]]:
     made: list[ReminderScheduler] = []
 
-    def make(on: ContactChanges | None = None) -> ReminderScheduler:
+    def make(on: ContactChanges | None = None, *, summary: bool = False) -> ReminderScheduler:
+        """A scheduler on the test clock; the weekly summary is off unless asked for, so
+        the reminders' own timing is what the timer shows."""
+        if not summary and load_schedule(db).enabled:
+            save_schedule(db, SummarySchedule(enabled=False), clock.now)
         scheduler = ReminderScheduler(db, on or changes, clock=clock)
         made.append(scheduler)
         return scheduler
@@ -397,3 +409,169 @@ def test_logging_an_interaction_moves_keep_in_touch_and_it_waits_until_due_again
     assert [i.id for i in blocker.args[0]] == [keep]
     with qtbot.assertNotEmitted(scheduler.due):
         scheduler.check()
+
+
+# --- the weekly summary -----------------------------------------------------------------------
+MONDAY_9 = datetime(2030, 3, 11, 9, 0).astimezone()  # the summary's moment, local time
+
+
+def newcomer(db: pw.SqliteDatabase) -> int:
+    """Someone met two days before the summary's Monday: the week has something to say."""
+    return create_contact(
+        db, ContactData(given_name="Grace", family_name="Hopper", met_on=date(2030, 3, 9))
+    )
+
+
+def test_the_summary_waits_for_its_moment_and_comes_once_across_restarts(
+    qtbot: Any,
+    db: pw.SqliteDatabase,
+    clock: Clock,
+    make_scheduler: Callable[..., ReminderScheduler],
+) -> None:
+    newcomer(db)
+    clock.now = MONDAY_9 - timedelta(days=2)
+    scheduler = make_scheduler(summary=True)
+    with qtbot.assertNotEmitted(scheduler.summary):
+        scheduler.start()  # the first look only notes the moment
+    assert_waits(scheduler, MAX_WAIT_MS)
+
+    clock.now = MONDAY_9 - timedelta(minutes=30)
+    with qtbot.assertNotEmitted(scheduler.summary):
+        scheduler.check()
+    assert_waits(scheduler, 30 * 60 * 1000 + 50)
+
+    clock.now = MONDAY_9 + timedelta(seconds=1)
+    with qtbot.waitSignal(scheduler.summary, timeout=1000) as blocker:
+        scheduler.check()
+    title, body = blocker.args[0].text()
+    assert title == "Your week ahead"
+    assert body == "1 new ally to follow up"
+
+    with qtbot.assertNotEmitted(scheduler.summary):
+        scheduler.check()
+    again = make_scheduler(summary=True)  # Ally started again the same morning
+    with qtbot.assertNotEmitted(again.summary):
+        again.start()
+    assert last_sent(db) == MONDAY_9 + timedelta(seconds=1)
+
+
+def test_a_summary_missed_while_closed_comes_within_a_day(
+    qtbot: Any,
+    db: pw.SqliteDatabase,
+    clock: Clock,
+    make_scheduler: Callable[..., ReminderScheduler],
+) -> None:
+    newcomer(db)
+    mark_sent(db, MONDAY_9 - timedelta(days=7))
+    clock.now = MONDAY_9 + timedelta(hours=5)
+    scheduler = make_scheduler(summary=True)
+    with qtbot.waitSignal(scheduler.summary, timeout=1000):
+        scheduler.start()
+
+
+def test_a_summary_missed_by_more_than_a_day_waits_for_next_week(
+    qtbot: Any,
+    db: pw.SqliteDatabase,
+    clock: Clock,
+    make_scheduler: Callable[..., ReminderScheduler],
+) -> None:
+    newcomer(db)
+    mark_sent(db, MONDAY_9 - timedelta(days=7))
+    clock.now = MONDAY_9 + timedelta(hours=25)
+    scheduler = make_scheduler(summary=True)
+    with qtbot.assertNotEmitted(scheduler.summary):
+        scheduler.start()
+
+
+def test_a_pause_holds_the_summary_until_it_ends(
+    qtbot: Any,
+    db: pw.SqliteDatabase,
+    clock: Clock,
+    make_scheduler: Callable[..., ReminderScheduler],
+) -> None:
+    newcomer(db)
+    mark_sent(db, MONDAY_9 - timedelta(days=7))
+    clock.now = MONDAY_9 + timedelta(minutes=1)
+    scheduler = make_scheduler(summary=True)
+    with qtbot.assertNotEmitted(scheduler.summary):
+        scheduler.pause(clock.now + timedelta(minutes=30))
+        scheduler.start()
+        clock.now += timedelta(minutes=20)
+        scheduler.check()
+    clock.now += timedelta(minutes=11)
+    with qtbot.waitSignal(scheduler.summary, timeout=1000):
+        scheduler.check()
+
+
+def test_turned_off_it_sends_nothing_and_sets_no_timer(
+    qtbot: Any,
+    db: pw.SqliteDatabase,
+    clock: Clock,
+    make_scheduler: Callable[..., ReminderScheduler],
+) -> None:
+    newcomer(db)
+    mark_sent(db, MONDAY_9 - timedelta(days=7))
+    save_schedule(db, SummarySchedule(enabled=False), MONDAY_9 - timedelta(days=7))
+    clock.now = MONDAY_9 + timedelta(minutes=1)
+    scheduler = make_scheduler(summary=True)
+    with qtbot.assertNotEmitted(scheduler.summary):
+        scheduler.start()
+    assert scheduler.next_wait_ms() is None
+
+
+def test_reminders_due_at_the_same_moment_go_first_then_the_summary(
+    qtbot: Any,
+    db: pw.SqliteDatabase,
+    clock: Clock,
+    make_scheduler: Callable[..., ReminderScheduler],
+) -> None:
+    newcomer(db)
+    remind(db, "Stand-up", MONDAY_9.astimezone(UTC))
+    mark_sent(db, MONDAY_9 - timedelta(days=7))
+    clock.now = MONDAY_9 + timedelta(seconds=1)
+    scheduler = make_scheduler(summary=True)
+    with (
+        qtbot.assertNotEmitted(scheduler.summary),
+        qtbot.waitSignal(scheduler.due, timeout=1000),
+    ):
+        scheduler.start()
+    assert_waits(scheduler, SUMMARY_GAP_S * 1000 + 50)
+    clock.now += timedelta(seconds=SUMMARY_GAP_S + 1)
+    with qtbot.waitSignal(scheduler.summary, timeout=1000) as blocker:
+        scheduler.check()  # as the timer does when the gap is over
+    assert blocker.args[0].lines() == ["1 due now", "1 new ally to follow up"]
+
+
+def test_a_week_with_nothing_to_say_sends_nothing(
+    qtbot: Any,
+    db: pw.SqliteDatabase,
+    clock: Clock,
+    make_scheduler: Callable[..., ReminderScheduler],
+) -> None:
+    mark_sent(db, MONDAY_9 - timedelta(days=7))
+    clock.now = MONDAY_9 + timedelta(minutes=1)
+    scheduler = make_scheduler(summary=True)
+    with qtbot.assertNotEmitted(scheduler.summary):
+        scheduler.start()
+    assert last_sent(db) == clock.now  # looked at, and not owed again this week
+
+
+def test_a_summary_that_cannot_be_recorded_is_not_sent_and_raises_nothing(
+    qtbot: Any,
+    db: pw.SqliteDatabase,
+    clock: Clock,
+    make_scheduler: Callable[..., ReminderScheduler],
+) -> None:
+    newcomer(db)
+    mark_sent(db, MONDAY_9 - timedelta(days=7))
+    clock.now = MONDAY_9 + timedelta(minutes=1)
+    scheduler = make_scheduler(summary=True)
+    sqlite_connection(db).execute("PRAGMA query_only = 1")  # as a read-only file would
+    try:
+        with qtbot.captureExceptions() as exceptions, qtbot.assertNotEmitted(scheduler.summary):
+            scheduler.start()
+        assert exceptions == []
+    finally:
+        sqlite_connection(db).execute("PRAGMA query_only = 0")
+    with qtbot.waitSignal(scheduler.summary, timeout=1000):
+        scheduler.check()  # sent once it can be recorded

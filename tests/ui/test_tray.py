@@ -13,10 +13,11 @@ from typing import Any
 
 import peewee as pw
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QToolButton
 
+from ally_desktop.core.records import ImportantDate
 from ally_desktop.core.reminders import (
     DueItem,
     Frequency,
@@ -26,10 +27,13 @@ from ally_desktop.core.reminders import (
     create_reminder,
     due_items,
 )
+from ally_desktop.core.today import birthday_day_name
+from ally_desktop.core.weekly_summary import WeeklySummary
 from ally_desktop.ui.main_window import (
     CONTACTS_VIEW,
     REMINDERS_VIEW,
     TIMELINE_VIEW,
+    TODAY_VIEW,
     MainWindow,
 )
 from ally_desktop.ui.notifications import Notifications
@@ -105,6 +109,18 @@ def texts(tray: AllyTray) -> list[str]:
     """The menu's entries as shown (without separators), refreshed as opening it does."""
     tray.menu.aboutToShow.emit()
     return [a.text() for a in tray.menu.actions() if not a.isSeparator()]
+
+
+def below_today(tray: AllyTray) -> list[str]:
+    """The menu's entries from "Open Ally" on: what comes after Today's."""
+    shown = texts(tray)
+    return shown[shown.index("Open Ally") :]
+
+
+def today_entries(tray: AllyTray) -> list[str]:
+    """Today's entries, first in the menu (before "Open Ally")."""
+    shown = texts(tray)
+    return shown[: shown.index("Open Ally")]
 
 
 def entry(tray: AllyTray, text: str) -> Any:
@@ -269,7 +285,7 @@ def test_the_menu_lists_five_due_items_then_all_of_them(
     qtbot: Any, tray: AllyTray, db: pw.SqliteDatabase, people: dict[str, int]
 ) -> None:
     remind(db, "Not yet", ago(days=-2), people["Ada"])
-    assert texts(tray)[2:8] == [
+    assert below_today(tray)[2:8] == [
         "Ada Lovelace — Call",
         "Grace Hopper — Call",
         "Alan Turing — Call",
@@ -290,7 +306,7 @@ def test_a_few_due_items_are_all_listed_and_a_free_standing_one_opens_the_remind
     ada = add_person("Ada", "Lovelace")
     remind(db, "Call", ago(days=2), ada)
     remind(db, "Renew the badge", ago(hours=3))
-    shown = texts(tray)
+    shown = below_today(tray)
     assert shown[2:4] == ["Ada Lovelace — Call", "Renew the badge"]
     assert not any(text.startswith("All ") for text in shown)
     assert "Nothing due" not in shown
@@ -628,3 +644,156 @@ def test_the_tray_forgets_a_pause_that_ran_out(qtbot: Any, wired_tray: Notificat
     tray.refresh()
     assert "paused" not in tray.icon.toolTip()
     assert "Pause notifications for 1 hour" in texts(tray)
+
+
+# --- Today, first in the menu -------------------------------------------------------------------
+def test_todays_entries_come_first_and_open_today_or_the_person(
+    qtbot: Any, tray: AllyTray, db: pw.SqliteDatabase, add_person: Callable[..., int]
+) -> None:
+    today = date.today()
+    long_ago = date(2020, 1, 1)
+    ada = add_person("Ada", "Lovelace", met_on=long_ago)
+    remind(db, "Call", ago(days=2), ada)
+    remind(db, "Renew the badge", ago(hours=3))
+    in_two_days = today + timedelta(days=2)
+    grace = add_person(
+        "Grace",
+        "Hopper",
+        met_on=long_ago,
+        dates=[ImportantDate("birthday", in_two_days.month, in_two_days.day, 1990)],
+    )
+    add_person("Alan", "Turing", met_on=today - timedelta(days=3))
+    day = birthday_day_name(in_two_days, today)
+    assert today_entries(tray) == [
+        "2 due today",
+        f"Birthday: Grace Hopper ({day})",
+        "1 new ally to follow up",
+    ]
+    with qtbot.waitSignal(tray.todayRequested, timeout=1000):
+        entry(tray, "2 due today").trigger()
+    with qtbot.waitSignal(tray.personRequested, timeout=1000) as blocker:
+        entry(tray, f"Birthday: Grace Hopper ({day})").trigger()
+    assert blocker.args == [grace]
+    with qtbot.waitSignal(tray.todayRequested, timeout=1000):
+        entry(tray, "1 new ally to follow up").trigger()
+    assert below_today(tray)[:2] == ["Open Ally", "Log interaction…"]
+
+
+def test_two_birthdays_are_named_and_the_rest_counted(
+    tray: AllyTray, add_person: Callable[..., int]
+) -> None:
+    today = date.today()
+    for n, name in enumerate(("Ada", "Grace", "Alan", "Edsger")):
+        day = today + timedelta(days=n)
+        add_person(
+            name,
+            "Test",
+            met_on=date(2020, 1, 1),
+            dates=[ImportantDate("birthday", day.month, day.day)],
+        )
+    # Ada's birthday reminder is due today as well ("1 due today" comes first).
+    entries = [e for e in today_entries(tray) if "birthday" in e.lower()]
+    assert entries == [
+        "Birthday: Ada Test (today)",
+        "Birthday: Grace Test (tomorrow)",
+        "2 more birthdays this week",
+    ]
+
+
+def test_nothing_for_today_leaves_the_menu_as_it_was(
+    tray: AllyTray, add_person: Callable[..., int]
+) -> None:
+    add_person("Ada", "Lovelace", met_on=date(2020, 1, 1))
+    assert texts(tray)[0] == "Open Ally"
+
+
+def summary() -> WeeklySummary:
+    return WeeklySummary(date.today(), 2, 1, 1, (), 3)
+
+
+def test_the_weekly_summary_is_one_notification_that_opens_today(
+    qtbot: Any, tray: AllyTray, db: pw.SqliteDatabase, add_person: Callable[..., int]
+) -> None:
+    shown = record_messages(tray)
+    tray.notify_summary(summary())
+    assert shown == [
+        (
+            "Your week ahead",
+            "2 due now, 1 more this week\n1 ally drifting away\n3 new allies to follow up",
+        )
+    ]
+    with (
+        qtbot.assertNotEmitted(tray.remindersRequested),
+        qtbot.waitSignal(tray.todayRequested, timeout=1000),
+    ):
+        tray.icon.messageClicked.emit()
+    # A reminder's notification after it opens what it is about again.
+    ada = add_person("Ada", "Lovelace")
+    remind(db, "Send the slides", ago(days=1), ada)
+    tray.notify(due_items(db, upcoming_days=0))
+    with (
+        qtbot.assertNotEmitted(tray.todayRequested),
+        qtbot.waitSignal(tray.personRequested, timeout=1000),
+    ):
+        tray.icon.messageClicked.emit()
+
+
+def wait_for_today(qtbot: Any, window: MainWindow) -> None:
+    """Today reads off the GUI thread: let it finish before the database closes."""
+    page = window.today_page()
+    qtbot.waitUntil(lambda: page.overview is not None and not page.loader.busy(), timeout=3000)
+    QThreadPool.globalInstance().waitForDone(3000)
+
+
+def test_the_trays_today_entries_open_today(
+    qtbot: Any, window: MainWindow, wired_tray: Notifications
+) -> None:
+    tray = wired_tray.tray
+    assert tray is not None
+    window.hide()
+    tray.todayRequested.emit()
+    assert window.isVisible()
+    assert window.current_view() == TODAY_VIEW
+    wait_for_today(qtbot, window)
+
+
+def test_the_weekly_summary_through_the_tray_opens_today(
+    qtbot: Any, window: MainWindow, wired_tray: Notifications
+) -> None:
+    tray = wired_tray.tray
+    assert tray is not None
+    shown = record_messages(tray)
+    wired_tray.scheduler.summary.emit(summary())
+    assert [title for title, _ in shown] == ["Your week ahead"]
+    tray.icon.messageClicked.emit()
+    assert window.current_view() == TODAY_VIEW
+    wait_for_today(qtbot, window)
+
+
+def test_without_a_tray_the_weekly_summary_shows_in_the_window(
+    qtbot: Any,
+    window: MainWindow,
+    db: pw.SqliteDatabase,
+    notifications: Callable[..., Notifications],
+) -> None:
+    wired = notifications(db, window, use_tray=False)
+    wired.scheduler.summary.emit(summary())
+    past_the_explanation(qtbot, window)
+    assert window.notice.isVisible()
+    assert window.notice.title.text() == "Your week ahead"
+    assert "3 new allies to follow up" in window.notice.body.text()
+    qtbot.mouseClick(window.notice.action, Qt.MouseButton.LeftButton)
+    assert window.current_view() == TODAY_VIEW
+    wait_for_today(qtbot, window)
+
+
+def test_a_reminder_later_today_is_due_today_but_not_yet(
+    tray: AllyTray, db: pw.SqliteDatabase
+) -> None:
+    later = (datetime.now(UTC) + timedelta(minutes=3)).replace(second=0, microsecond=0)
+    if later.astimezone().date() != date.today():
+        pytest.skip("too close to midnight for a reminder later today")
+    remind(db, "Renew the badge", later)
+    assert today_entries(tray) == ["1 due today"]
+    assert below_today(tray)[2] == "Nothing due yet"
+    assert not entry(tray, "Nothing due yet").isEnabled()
