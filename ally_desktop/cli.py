@@ -21,6 +21,7 @@ from ally_desktop import (
     __version__,
     cli_insight_health,
     cli_insight_reach,
+    cli_insight_who,
     cli_recover,
     cli_reminders,
     cli_safety,
@@ -124,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_recover.add_parsers(commands)
     cli_insight_reach.add_parsers(commands)
     cli_insight_health.add_parsers(commands)
+    cli_insight_who.add_parsers(commands)
     return parser
 
 
@@ -274,6 +276,7 @@ COMMANDS = {
     "reach": cli_insight_reach.cmd_reach,
     "introduced": cli_insight_reach.cmd_introduced,
     "health": cli_insight_health.cmd_health,
+    "who": cli_insight_who.cmd_who,
 }
 
 

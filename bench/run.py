@@ -16,7 +16,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import cli_start, memory, package, reminders, search, startup, timeline, transfer
+from bench import (
+    cli_start,
+    introductions,
+    memory,
+    network,
+    package,
+    reminders,
+    search,
+    startup,
+    timeline,
+    transfer,
+    who,
+)
 from bench.common import Result, error_result, scratch_root
 from bench.dataset import Dataset, ensure_dataset
 from bench.report import machine, print_notes, print_table, write_markdown
@@ -24,9 +36,22 @@ from bench.report import machine, print_notes, print_table, write_markdown
 FULL_CONTACTS = 100_000
 QUICK_CONTACTS = 10_000
 SMALL_CONTACTS = 200
-PARTS = ("cli", "startup", "memory", "search", "timeline", "reminders", "transfer", "package")
-CONTACTS_PARTS = ("startup", "memory", "search", "transfer")  # on the contacts dataset
-INTERACTIONS_PARTS = ("timeline", "reminders")  # on the Timeline's dataset
+PARTS = (
+    "cli",
+    "startup",
+    "memory",
+    "search",
+    "timeline",
+    "reminders",
+    "who",
+    "introductions",
+    "network",
+    "transfer",
+    "package",
+)
+# On the contacts dataset:
+CONTACTS_PARTS = ("startup", "memory", "search", "introductions", "transfer")
+INTERACTIONS_PARTS = ("timeline", "reminders", "who")  # on the Timeline's dataset
 
 
 @dataclass(frozen=True)
@@ -43,6 +68,9 @@ class Repeats:
     reminders_timer: int
     transfer_export: int
     transfer_import: int
+    who: int
+    introductions: int
+    network: int
     package: int
 
 
@@ -59,6 +87,9 @@ FULL = Repeats(
     reminders_timer=200,
     transfer_export=5,
     transfer_import=3,
+    who=9,
+    introductions=5,
+    network=3,
     package=9,
 )
 QUICK = Repeats(
@@ -74,6 +105,9 @@ QUICK = Repeats(
     reminders_timer=200,
     transfer_export=3,
     transfer_import=2,
+    who=3,
+    introductions=2,
+    network=1,
     package=3,
 )
 
@@ -254,6 +288,24 @@ def main(argv: list[str] | None = None) -> int:
                 lambda: reminders.measure_timer(
                     data["timeline"], repeats.reminders_timer, scratch_dir
                 ),
+            )
+        if "who" in parts:
+            results += _attempt(
+                "Who can help: first ranked page",
+                f"<= {who.GOAL_RATIO:g}x",
+                lambda: who.measure(data["timeline"], repeats.who, scratch_dir),
+            )
+        if "introductions" in parts:
+            results += _attempt(
+                "Introductions: shortest chains to a person or an organization",
+                f"< {introductions.GOAL_MS:g} ms at p95",
+                lambda: introductions.measure(data["contacts"], repeats.introductions, scratch_dir),
+            )
+        if "network" in parts:
+            results += _attempt(
+                "Network map: first layout of 2,000 people, and event-loop stalls",
+                f"< {network.LAYOUT_GOAL_S:g} s, stalls <= {network.STALL_GOAL_MS:g} ms",
+                lambda: network.measure(repeats.network, scratch_dir),
             )
         if "transfer" in parts:
             results += _attempt(

@@ -53,6 +53,7 @@ from ally_desktop.ui.timeline.commands import InteractionEditing
 if TYPE_CHECKING:
     from ally_desktop.store.backups import BackupInfo
     from ally_desktop.ui.insight.introduction_commands import IntroductionEditing
+    from ally_desktop.ui.insight.topic_commands import TopicEditing
     from ally_desktop.ui.network.page import NetworkPage
     from ally_desktop.ui.reminders.page import RemindersPage
     from ally_desktop.ui.timeline.page import TimelinePage
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self.editing = ContactEditing(db, self.undo_stack, self.changes)
         self.interactions = InteractionEditing(db, self.undo_stack, self.changes)
         self.reminders = ReminderEditing(db, self.undo_stack, self.changes)
+        self._topics: TopicEditing | None = None
         self._reminders_page: RemindersPage | None = None
         self._timeline: TimelinePage | None = None
         self._today: TodayPage | None = None
@@ -106,6 +108,7 @@ class MainWindow(QMainWindow):
         self.contacts.importRequested.connect(lambda: self.show_import())
         self.contacts.selectionChanged.connect(self._update_actions)
         self.contacts.exportRequested.connect(lambda: self.show_export(selected=True))
+        self.contacts.topicsRequested.connect(self.show_topics)
 
         self.views = QStackedWidget()
         self.navigation = QListWidget()
@@ -221,6 +224,7 @@ class MainWindow(QMainWindow):
             page.personRequested.connect(self.show_person)
             self.changes.changed.connect(lambda *_: page.refresh())
             self.changes.interactionsChanged.connect(lambda *_: page.refresh())  # colours
+            self.changes.remindersChanged.connect(lambda *_: page.refresh())  # due moments
             self._replace_placeholder(NETWORK_VIEW, page)
             self._network = page
         return self._network
@@ -438,8 +442,22 @@ class MainWindow(QMainWindow):
             "Record an &introduction…",
             lambda: self.record_introduction(),
             "Ctrl+Shift+L",
-            None,
+            "log",
             "Someone introduced you to someone: it shows in both their timelines",
+        )
+        self.who_action = self._action(
+            "&Who can help?…",
+            self.show_who,
+            "Ctrl+Shift+W",
+            "who",
+            "People ranked by what they know about a topic (Ctrl+Shift+W)",
+        )
+        self.topics_action = self._action(
+            "Merge &topics…",
+            self.show_topics,
+            None,
+            "edit",
+            "Merge topics that mean the same thing, or rename one",
         )
         self.find_action = self._action("&Find…", self._focus_search, None, "search")
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
@@ -476,8 +494,11 @@ class MainWindow(QMainWindow):
             action.setEnabled(bool(item.flags() & Qt.ItemFlag.ItemIsEnabled))
             view_menu.addAction(action)
         self.allies_menu = self.menuBar().addMenu("&Allies")
+        self.allies_menu.addAction(self.who_action)
         self.allies_menu.addAction(self.reach_action)
         self.allies_menu.addAction(self.introduction_action)
+        self.allies_menu.addSeparator()
+        self.allies_menu.addAction(self.topics_action)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -579,6 +600,8 @@ class MainWindow(QMainWindow):
     def _focus_search(self) -> None:
         if self.current_view() == TIMELINE_VIEW and self._timeline is not None:
             self._timeline.focus_search()
+        elif self.current_view() == NETWORK_VIEW and self._network is not None:
+            self._network.focus_search()
         else:
             self.contacts.focus_search()
 
@@ -640,6 +663,23 @@ class MainWindow(QMainWindow):
             return None
         ids = self.contacts.selected_ids()
         return ids[0] if len(ids) == 1 else None
+
+    def show_who(self) -> None:
+        """Who can help? The Contacts search, ranking people by what they know."""
+        self.navigation.setCurrentRow(CONTACTS_VIEW)
+        self.contacts.set_who_mode(True)
+        self.contacts.focus_search()
+
+    def show_topics(self) -> None:
+        """Merge topics that mean the same thing, or rename one (undoable)."""
+        from ally_desktop.ui.insight.topic_commands import TopicEditing
+        from ally_desktop.ui.insight.topics_dialog import TopicsDialog
+
+        if self._topics is None:
+            self._topics = TopicEditing(self._db, self.undo_stack, self.changes)
+        dialog = TopicsDialog(self._db, self._topics, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
 
     def show_reach(self, person: int | None = None, organization: str | None = None) -> None:
         """How can I reach…? A window of its own, left open while the user follows people."""

@@ -1,9 +1,6 @@
 """``ally reach`` and ``ally introduced``, run as real processes on a real data file.
 
-The processes run ``ally_desktop.cli.main`` as ``python -m ally_desktop`` does. Should
-``ally``'s parser not list the two commands yet, the runner adds them first, through
-``cli_insight_reach.add_parsers`` and the command table, exactly as ``cli.py`` wires
-every command module.
+The processes are ``python -m ally_desktop``, as an installed ``ally`` runs.
 """
 
 from __future__ import annotations
@@ -25,29 +22,12 @@ from tests.e2e.helpers import CLI_TIMEOUT
 
 Ally = Callable[..., subprocess.CompletedProcess[str]]
 
-_RUNNER = """
-import argparse, sys
-from ally_desktop import cli, cli_insight_reach
-if "reach" not in cli.COMMANDS:
-    build = cli.build_parser
-    def build_parser():
-        parser = build()
-        for action in parser._actions:
-            if isinstance(action, argparse._SubParsersAction):
-                cli_insight_reach.add_parsers(action)
-        return parser
-    cli.build_parser = build_parser
-    cli.COMMANDS["reach"] = cli_insight_reach.cmd_reach
-    cli.COMMANDS["introduced"] = cli_insight_reach.cmd_introduced
-sys.exit(cli.main(sys.argv[1:]))
-"""
-
 
 @pytest.fixture
 def ally(env: dict[str, str], tmp_path: Path) -> Ally:
     def run(*args: Any) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-c", _RUNNER, *map(str, args)],
+            [sys.executable, "-m", "ally_desktop", *map(str, args)],
             env=env,
             cwd=tmp_path,
             capture_output=True,

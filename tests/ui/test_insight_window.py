@@ -70,8 +70,11 @@ def test_reach_and_introduction_from_the_allies_menu(
     )
     menu = window.allies_menu
     assert [a.text() for a in menu.actions()] == [
+        "&Who can help?…",
         "How can I &reach…?",
         "Record an &introduction…",
+        "",
+        "Merge &topics…",
     ]
 
     window.show_reach(person=bo)
@@ -90,3 +93,19 @@ def test_reach_and_introduction_from_the_allies_menu(
     assert list(interaction_ids(db, TimelineQuery(contact_id=ana))) == made
     window.undo_action.trigger()
     assert list(interaction_ids(db, TimelineQuery(contact_id=bo))) == []
+
+
+def test_who_can_help_and_merge_topics_from_the_allies_menu(
+    qtbot: Any, window: MainWindow, add_person: Callable[..., int]
+) -> None:
+    from ally_desktop.ui.insight.topics_dialog import TopicsDialog
+
+    add_person("Ana", "Silva", topics=["pricing"])
+    window.navigation.setCurrentRow(TODAY_VIEW)
+    window.who_action.trigger()
+    assert window.current_view() == CONTACTS_VIEW
+    assert window.contacts.who_mode()
+
+    window.topics_action.trigger()
+    dialog = _open(TopicsDialog)
+    dialog.close()

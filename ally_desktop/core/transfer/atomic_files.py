@@ -12,9 +12,9 @@ import contextlib
 import errno
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import IO, Any, TextIO
 
 from ally_desktop.store.durable_files import fsync_folder
 
@@ -42,10 +42,9 @@ def describe_os_error(exc: OSError, path: Path) -> str:
 
 
 @contextlib.contextmanager
-def replaced_atomically(
-    path: Path, *, newline: str = "", encoding: str = "utf-8"
-) -> Iterator[TextIO]:
-    """A text stream whose content replaces ``path`` when the block ends without error."""
+def _replacing(path: Path, open_stream: Callable[[int], IO[Any]]) -> Iterator[IO[Any]]:
+    """A stream on a temporary file beside ``path`` that replaces it when the block ends
+    without error: fsynced, the old file's mode kept, the folder fsynced after."""
     if path.is_dir():
         raise WriteFailedError(errno.EISDIR, f"{path} is a folder: choose a file name.")
     try:
@@ -56,7 +55,7 @@ def replaced_atomically(
         raise WriteFailedError(exc.errno, describe_os_error(exc, path)) from exc
     temp_path = Path(temporary)
     try:
-        with os.fdopen(handle, "w", encoding=encoding, newline=newline) as stream:
+        with open_stream(handle) as stream:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
@@ -71,3 +70,20 @@ def replaced_atomically(
     except BaseException:
         temp_path.unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def replaced_atomically(
+    path: Path, *, newline: str = "", encoding: str = "utf-8"
+) -> Iterator[TextIO]:
+    """A text stream whose content replaces ``path`` when the block ends without error."""
+    with _replacing(
+        path, lambda fd: os.fdopen(fd, "w", encoding=encoding, newline=newline)
+    ) as stream:
+        yield stream
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    """``data`` replaces ``path`` whole, or nothing changes (WriteFailedError says why)."""
+    with _replacing(path, lambda fd: os.fdopen(fd, "wb")) as stream:
+        stream.write(data)

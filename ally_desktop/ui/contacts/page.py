@@ -1,4 +1,9 @@
-"""The Contacts view: search and filters, the list, the selected person's profile."""
+"""The Contacts view: search and filters, the list, the selected person's profile.
+
+The search field has two modes: "People" filters the list; "Who can help?" swaps the
+list for the people ranked for a topic (``ui.insight.who_panel``), and the profile
+follows the person chosen there. Each mode keeps its own text.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
+from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -46,6 +52,8 @@ from ally_desktop.ui.contacts.commands import ChangeSet, ContactEditing
 from ally_desktop.ui.contacts.detail import ContactDetail
 from ally_desktop.ui.contacts.history import ContactHistory
 from ally_desktop.ui.contacts.model import COLUMNS, REST_FALLBACK_MS, ContactTableModel
+from ally_desktop.ui.icons import themed_icon
+from ally_desktop.ui.insight.who_panel import WhoPanel
 from ally_desktop.ui.reminders.commands import ReminderChange
 from ally_desktop.ui.reminders.summary import pending_reminders
 from ally_desktop.ui.selection import select_rows, selected_count, selected_row_runs
@@ -53,6 +61,10 @@ from ally_desktop.ui.timeline.commands import InteractionChange, InteractionEdit
 from ally_desktop.ui.welcome import WelcomePage
 
 _ANY = "__any__"
+PEOPLE_MODE = "People"
+WHO_MODE = "Who can help?"
+PEOPLE_PLACEHOLDER = "Search people, what they know, tags, notes…  (Ctrl+F)"
+WHO_PLACEHOLDER = "Who can help with… a topic: pricing, GDPR, hiring  (Ctrl+F)"
 # "Not contacted in …" choices: label, days since the last interaction.
 LAST_CONTACT_CHOICES: tuple[tuple[str, int], ...] = (
     ("Not contacted in 2 weeks", 14),
@@ -78,6 +90,7 @@ class ContactsPage(QWidget):
     reminderEditRequested = Signal(int)  # noqa: N815 (a reminder id)
     interactionEditRequested = Signal(int)  # noqa: N815
     exportRequested = Signal()  # noqa: N815 (export the selected people)
+    topicsRequested = Signal()  # noqa: N815 (merge or rename topics)
 
     def __init__(
         self,
@@ -91,6 +104,8 @@ class ContactsPage(QWidget):
         self._editing = editing
         self._interactions = interactions
         self.model = ContactTableModel(db, first_page_first=True)
+        self._who_mode = False
+        self._other_text = ""  # the search text of the mode not shown
         self._build()
         editing.changes.changed.connect(self._on_changed)
         editing.changes.interactionsChanged.connect(self._on_interactions_changed)
@@ -106,7 +121,7 @@ class ContactsPage(QWidget):
     def _build(self) -> None:
         self.search = QLineEdit()
         self.search.setObjectName("contactSearch")
-        self.search.setPlaceholderText("Search people, what they know, tags, notes…  (Ctrl+F)")
+        self.search.setPlaceholderText(PEOPLE_PLACEHOLDER)
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._search_later)
         self._search_timer = QTimer(self)
@@ -148,6 +163,25 @@ class ContactsPage(QWidget):
         self.archived_filter.toggled.connect(self.apply_query)
         self.count_label = QLabel()
         self.count_label.setObjectName("contactCount")
+
+        # The mode sits inside the search field (its leading button opens the choice), so
+        # the bar is no wider than it was.
+        self.mode_menu = QMenu(self)
+        self.mode_menu.setObjectName("searchModes")
+        group = QActionGroup(self)
+        self.people_action = QAction(PEOPLE_MODE, self, checkable=True, checked=True)
+        self.who_action = QAction(WHO_MODE, self, checkable=True)
+        for action in (self.people_action, self.who_action):
+            group.addAction(action)
+            self.mode_menu.addAction(action)
+        self.people_action.triggered.connect(lambda: self.set_who_mode(False))
+        self.who_action.triggered.connect(lambda: self.set_who_mode(True))
+        self.mode_action = self.search.addAction(
+            themed_icon("contacts"), QLineEdit.ActionPosition.LeadingPosition
+        )
+        self.mode_action.setObjectName("searchMode")
+        self.mode_action.triggered.connect(self._show_mode_menu)
+        self._show_mode()
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 3)
@@ -208,9 +242,20 @@ class ContactsPage(QWidget):
         self.profile_splitter.setChildrenCollapsible(False)
         self.profile_splitter.setMinimumWidth(300)
 
+        self.who = WhoPanel(self._db, with_input=False)
+        self.who.setObjectName("whoPanel")
+        self.who.currentPersonChanged.connect(self._who_person_changed)
+        self.who.personRequested.connect(self.open_from_who)
+        self.who.resultsChanged.connect(self._update_count)
+        self.who.manageTopicsRequested.connect(self.topicsRequested)
+        self.results = QStackedWidget()
+        self.results.setObjectName("contactResults")
+        self.results.addWidget(self.table)
+        self.results.addWidget(self.who)
+
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("contactsSplitter")
-        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.results)
         self.splitter.addWidget(self.profile_splitter)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
@@ -261,7 +306,7 @@ class ContactsPage(QWidget):
         organization = self.organization_filter.currentData()
         days = self.last_contact_filter.currentData()
         return ContactQuery(
-            text=self.search.text(),
+            text=self._other_text if self._who_mode else self.search.text(),
             tag=None if tag in (None, _ANY) else str(tag),
             closeness=None if closeness in (None, _ANY) else Closeness(closeness),
             organization=None if organization in (None, _ANY) else str(organization),
@@ -272,11 +317,89 @@ class ContactsPage(QWidget):
         )
 
     def _search_later(self) -> None:
+        if self._who_mode:
+            self.who.schedule(self.search.text())
+            return
         self._search_timer.start()
+
+    # --- "Who can help?" --------------------------------------------------------------
+    def who_mode(self) -> bool:
+        """True while the search field finds who can help with a topic."""
+        return self._who_mode
+
+    def set_who_mode(self, on: bool) -> None:
+        """Swap the list for "Who can help?" (or back); each mode keeps its own text."""
+        if on == self._who_mode:
+            return
+        self._who_mode = on
+        shown, self._other_text = self._other_text, self.search.text()
+        self.search.blockSignals(True)
+        self.search.setText(shown)
+        self.search.blockSignals(False)
+        self._show_mode()
+        for combo in (
+            self.tag_filter,
+            self.closeness_filter,
+            self.organization_filter,
+            self.last_contact_filter,
+        ):
+            combo.setVisible(not on)  # they filter the list, not the ranking
+        if on:
+            self.who.completer.watch(self.search)
+            self.who.set_include_archived(self.archived_filter.isChecked())
+            self.results.setCurrentWidget(self.who)
+            if shown != self.who.query():
+                self.who.set_query(shown)
+            self._who_person_changed(self.who.current_contact_id() or -1)
+        else:
+            self.who.completer.unwatch()
+            self.results.setCurrentWidget(self.table)
+            if self.model.query.text != shown:
+                self.apply_query()
+            self._show_selected()
+            self.selectionChanged.emit()
+        self._update_count()
+
+    def _show_mode(self) -> None:
+        on = self._who_mode
+        self.search.setPlaceholderText(WHO_PLACEHOLDER if on else PEOPLE_PLACEHOLDER)
+        (self.who_action if on else self.people_action).setChecked(True)
+        self.mode_action.setIcon(themed_icon("who" if on else "contacts"))
+        self.mode_action.setText(WHO_MODE if on else PEOPLE_MODE)
+        self.mode_action.setToolTip(
+            "Finding who can help with a topic: click to search people instead"
+            if on
+            else "Searching people: click to find who can help with a topic instead"
+        )
+
+    def _show_mode_menu(self) -> None:
+        self.mode_menu.popup(self.search.mapToGlobal(self.search.rect().bottomLeft()))
+
+    def _who_person_changed(self, contact_id: int) -> None:
+        """The profile shows the person chosen in the ranking; the list's (hidden)
+        selection follows when they are in it, so the window's actions apply to them."""
+        if not self._who_mode:
+            return
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        self.table.clearSelection()
+        if contact_id >= 0 and self.model.row_of(contact_id) is not None:
+            self._select_ids([contact_id], scroll=False)
+        selection.blockSignals(False)
+        self.table.viewport().update()
+        self._show_selected()
+        self.selectionChanged.emit()
+
+    def open_from_who(self, contact_id: int) -> None:
+        """Double-click or Enter on a person of the ranking: the list, on them."""
+        self.set_who_mode(False)
+        self.show_contact(contact_id)
 
     def apply_query(self) -> None:
         """Show what the search box and the filters ask for, keeping the selection if it stays."""
         self.model.set_query(self.current_query())
+        if self._who_mode:
+            self.who.set_include_archived(self.archived_filter.isChecked())
 
     def _keep_sort_indicator_honest(self, column: int, _order: Qt.SortOrder) -> None:
         """Columns SQL cannot sort by (lists of topics, tags) must not show a sort arrow."""
@@ -326,6 +449,9 @@ class ContactsPage(QWidget):
             combo.blockSignals(False)
 
     def _update_count(self) -> None:
+        if self._who_mode:
+            self.count_label.setText(self.who.summary())
+            return
         shown = self.model.rowCount()
         self.count_label.setText(f"{shown:,} {'person' if shown == 1 else 'people'}")
 
@@ -342,7 +468,7 @@ class ContactsPage(QWidget):
                 self.model.reload()
             else:
                 self.model.set_query(self.current_query())
-            if len(change.focus) == 1:
+            if len(change.focus) == 1 and not self._who_mode:
                 self.show_contact(change.focus[0])
             elif change.focus:
                 self._select_ids(list(change.focus), scroll=True)
@@ -352,6 +478,8 @@ class ContactsPage(QWidget):
         else:  # the list stays: repaint the changed rows and the profile shown
             self.model.refresh_rows(change.ids)
             self._show_selected()
+        if self._who_mode:
+            self.who.refresh()
         self._update_empty_state()
 
     # --- selection and detail -------------------------------------------------------
@@ -387,8 +515,11 @@ class ContactsPage(QWidget):
     def _show_selected(self) -> None:
         count = self.selected_count()
         shown: int | None = None
-        if count == 1:
-            contact_id = self.selected_ids()[0]
+        chosen = self.who.current_contact_id() if self._who_mode else None
+        if self._who_mode and chosen is None:
+            count = 0
+        if count == 1 or chosen is not None:
+            contact_id = chosen if chosen is not None else self.selected_ids()[0]
             try:
                 self.detail.show_contact(
                     load_contact(self._db, contact_id),
@@ -401,6 +532,8 @@ class ContactsPage(QWidget):
                 self.detail.show_placeholder("This person no longer exists.")
         elif count:
             self.detail.show_placeholder(f"{count:,} people selected.")
+        elif self._who_mode:
+            self.detail.show_placeholder("Choose a person to see their profile.")
         else:
             self.detail.show_placeholder("Select a person to see their profile.")
         self.history.show_contact(shown)
@@ -419,6 +552,8 @@ class ContactsPage(QWidget):
             self._show_selected()
         elif shown is not None:
             self.history.refresh()  # a participant's name may read differently
+        if self._who_mode:
+            self.who.refresh()
 
     def _on_reminders_changed(self, change: ReminderChange) -> None:
         if self.history.contact_id is not None and self.history.contact_id in change.people:
@@ -440,6 +575,7 @@ class ContactsPage(QWidget):
 
     def show_contact(self, contact_id: int) -> None:
         """Select this person, clearing the search and filters if they hide them."""
+        self.set_who_mode(False)
         if self.model.row_of(contact_id) is None:
             self.clear_filters()
             if self.model.row_of(contact_id) is None:
@@ -467,6 +603,9 @@ class ContactsPage(QWidget):
         self.archived_filter.setChecked(False)
         for widget in controls:
             widget.blockSignals(False)
+        if self._who_mode:
+            self._other_text = ""  # the list's search, kept aside while ranking
+            self.who.set_query("")
         self.model.set_query(self.current_query())
 
     def focus_search(self) -> None:
@@ -490,6 +629,9 @@ class ContactsPage(QWidget):
                 return
         if event.key() == Qt.Key.Key_Escape and self.search.hasFocus() and self.search.text():
             self.search.clear()
+            return
+        if event.key() == Qt.Key.Key_Down and self.search.hasFocus() and self._who_mode:
+            self.who.focus_results()
             return
         if event.key() == Qt.Key.Key_Down and self.search.hasFocus():
             self.table.setFocus()

@@ -1,0 +1,1 @@
+"""The network map: allies and their connections, grouped, on a zoomable canvas."""
