@@ -9,7 +9,9 @@ once passed ``docs/screenshot.png``):
 - ``screenshot-light.png`` and ``screenshot-dark.png``: the Contacts view, searching
   "pricing", a person with a full profile selected;
 - ``timeline.png`` and ``reminders.png`` (light), ``timeline-dark.png`` and
-  ``reminders-dark.png``: the other two views.
+  ``reminders-dark.png``: the Timeline and Reminders views;
+- ``today.png`` and ``today-dark.png``: the home view;
+- ``network-map.png`` and ``network-map-dark.png``: the Map, one person found.
 
 The pictures are made from the real window and the real demo network, never drawn by
 hand; the scheme is switched the way the system would switch it (``ui.look``). Run it
@@ -33,7 +35,13 @@ from PySide6.QtWidgets import QApplication
 from ally_desktop.core.demo import generate_demo
 from ally_desktop.store.db import close_database, open_database
 from ally_desktop.ui.look import Appearance, Scheme
-from ally_desktop.ui.main_window import REMINDERS_VIEW, TIMELINE_VIEW, MainWindow
+from ally_desktop.ui.main_window import (
+    NETWORK_VIEW,
+    REMINDERS_VIEW,
+    TIMELINE_VIEW,
+    TODAY_VIEW,
+    MainWindow,
+)
 from ally_desktop.ui.settings import UiSettings
 
 SIZE = (1280, 800)
@@ -56,6 +64,8 @@ def render(folder: Path, scheme: Scheme, app: QApplication, appearance: Appearan
         f"screenshot-{scheme.value}.png",
         "timeline-dark.png" if dark else "timeline.png",
         "reminders-dark.png" if dark else "reminders.png",
+        "today-dark.png" if dark else "today.png",
+        "network-map-dark.png" if dark else "network-map.png",
     )
     written = []
     with tempfile.TemporaryDirectory() as work:
@@ -70,7 +80,8 @@ def render(folder: Path, scheme: Scheme, app: QApplication, appearance: Appearan
         settle(app)
         page.table.selectRow(2)
         settle(app)  # the profile's history lays out after the selection
-        for view, name in zip((None, TIMELINE_VIEW, REMINDERS_VIEW), names, strict=True):
+        views = (None, TIMELINE_VIEW, REMINDERS_VIEW, TODAY_VIEW, NETWORK_VIEW)
+        for view, name in zip(views, names, strict=True):
             if view is not None:
                 window.navigation.setCurrentRow(view)
             if view == REMINDERS_VIEW:
@@ -78,6 +89,20 @@ def render(folder: Path, scheme: Scheme, app: QApplication, appearance: Appearan
                 first = reminders.model.reminder_id(1)
                 if first is not None:
                     reminders.select(first)
+            if view == TODAY_VIEW:
+                loaded: list[bool] = []
+                today = window.today_page()
+                today.loaded.connect(lambda done=loaded: done.append(True))
+                today.refresh()
+                deadline = time.monotonic() + 10
+                while not loaded and time.monotonic() < deadline:
+                    settle(app, 0.1)
+            if view == NETWORK_VIEW:
+                network = window.network_page()
+                deadline = time.monotonic() + 30
+                while not network.is_ready() and time.monotonic() < deadline:
+                    settle(app, 0.1)
+                settle(app, 0.5)
             settle(app)
             target = folder / name
             if not window.grab().save(str(target)):
