@@ -14,7 +14,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import IO, Any, TextIO, cast
 
 from ally_desktop.store.durable_files import fsync_folder
 
@@ -80,7 +80,7 @@ def replaced_atomically(
     with _replacing(
         path, lambda fd: os.fdopen(fd, "w", encoding=encoding, newline=newline)
     ) as stream:
-        yield stream
+        yield cast(TextIO, stream)
 
 
 def write_bytes_atomically(path: Path, data: bytes) -> None:
