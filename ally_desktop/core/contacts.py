@@ -39,6 +39,7 @@ from ally_desktop.store.models import (
     ContactTopic,
     Tag,
     Topic,
+    TopicAlias,
 )
 from ally_desktop.store.models import (
     ImportantDate as ImportantDateRow,
@@ -74,15 +75,24 @@ def _contact_columns(data: ContactData) -> dict[str, object]:
 
 
 def _vocabulary_ids(model: type[Topic] | type[Tag], names: Sequence[str]) -> list[int]:
-    """Ids of these topics or tags, creating the ones not yet in the shared vocabulary."""
-    ids = []
+    """Ids of these topics or tags, creating the ones not yet in the shared vocabulary.
+
+    A topic merged into another leads to the one it joined (``topic_alias``), so typing
+    the old word does not bring the merged topic back; two names of one topic count once.
+    """
+    ids: dict[int, None] = {}
     for name in names:
         key = vocabulary_key(name)
         row = model.get_or_none(model.key == key)
+        if row is None and model is Topic:
+            alias = TopicAlias.get_or_none(TopicAlias.key == key)
+            if alias is not None:
+                ids[int(alias.topic.id)] = None
+                continue
         if row is None:
             row = model.create(name=name, key=key)
-        ids.append(row.id)
-    return ids
+        ids[row.id] = None
+    return list(ids)
 
 
 def _rows(db: pw.SqliteDatabase, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:

@@ -20,6 +20,7 @@ from ally_desktop.core.contacts import load_contact
 from ally_desktop.core.demo import generate_demo
 from ally_desktop.core.expertise import PAGE, Expert, who_can_help
 from ally_desktop.core.records import Closeness
+from ally_desktop.core.text import vocabulary_key
 from ally_desktop.core.timeline import InteractionData, create_interaction
 from ally_desktop.core.topics import merge_topics, resolve_topic
 from ally_desktop.store.db import sqlite_connection
@@ -433,14 +434,16 @@ def test_undo_that_can_no_longer_be_done_is_dropped(
     db: pw.SqliteDatabase,
     small: dict,
     editing: TopicEditing,
-    add_person: Callable[..., int],
 ) -> None:
     strategy = resolve_topic(db, "pricing strategy")
     pricing = resolve_topic(db, "pricing")
     assert strategy is not None
     assert pricing is not None
     editing.merge([strategy.id], pricing.id)
-    add_person("Ed", topics=["pricing strategy"])  # the word typed again since
+    sqlite_connection(db).execute(  # the topic back by another way (an older Ally)
+        "INSERT INTO topic (name, key) VALUES ('pricing strategy', ?)",
+        [vocabulary_key("pricing strategy")],
+    )
     told: list[str] = []
     editing.changes.failed.connect(told.append)
     editing.stack.undo()

@@ -68,6 +68,9 @@ class _Vocabulary:
         self._conn = conn
         self._table = table
         self._ids: dict[str, int] = dict(conn.execute(f"SELECT key, id FROM {table}").fetchall())
+        if table == "topic":  # a merged name leads to the topic it joined
+            aliases = conn.execute("SELECT key, topic_id FROM topic_alias").fetchall()
+            self._ids.update(aliases)
 
     def id_of(self, name: str) -> int:
         key = vocabulary_key(name)
@@ -130,7 +133,8 @@ def insert_contacts(conn: sqlite3.Connection, contacts: Sequence[NewContact]) ->
                 (cid, i, a.label, a.street, a.city, a.region, a.postal_code, a.country)
                 for i, a in enumerate(d.addresses)
             )
-            topic_rows.extend((cid, topics.id_of(t), i) for i, t in enumerate(d.topics))
+            topic_ids = dict.fromkeys(topics.id_of(t) for t in d.topics)  # aliases may meet
+            topic_rows.extend((cid, topic_id, i) for i, topic_id in enumerate(topic_ids))
             tag_rows.extend((cid, tags.id_of(t), i) for i, t in enumerate(d.tags))
             dates.extend((cid, x.kind, x.label, x.year, x.month, x.day) for x in d.dates)
         conn.executemany(_CONTACT_INSERT, people)

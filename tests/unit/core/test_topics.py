@@ -193,9 +193,24 @@ def test_merge_refuses_what_cannot_be(db: pw.SqliteDatabase, people: dict) -> No
     assert _state(db) == before
 
 
+def test_a_merged_word_typed_again_leads_to_the_topic_it_joined(
+    db: pw.SqliteDatabase, people: dict
+) -> None:
+    pricing = _id(db, "pricing")
+    merge = merge_topics(db, [_id(db, "price")], pricing)
+    topics_before = _state(db)["topic"]
+    ed = _add(db, "Ed", ["Price", "pricing", "hiring"])  # two names of one topic
+    assert load_contact(db, ed).data.topics == ["pricing", "hiring"]
+    assert _state(db)["topic"] == topics_before, "no topic comes back"
+    undo_merge(db, merge)  # still possible: the merged topic never came back
+    assert load_contact(db, ed).data.topics == ["pricing", "hiring"]
+
+
 def test_undo_after_the_word_came_back_is_refused(db: pw.SqliteDatabase, people: dict) -> None:
     merge = merge_topics(db, [_id(db, "price")], _id(db, "pricing"))
-    _add(db, "Ed", ["Price"])  # typed again in a profile: a new topic of that key
+    sqlite_connection(db).execute(  # as an older Ally would have stored it
+        "INSERT INTO topic (name, key) VALUES ('Price', 'price')"
+    )
     before = _state(db)
     with pytest.raises(TopicConflictError, match="exists again"):
         undo_merge(db, merge)
@@ -279,3 +294,20 @@ def test_rename_back_to_a_merged_word(db: pw.SqliteDatabase, people: dict) -> No
     assert conn.execute("SELECT name FROM topic WHERE id = ?", [pricing]).fetchone() == ("Price",)
     undo_rename(db, rename)
     assert _state(db) == before
+
+
+def test_an_import_naming_a_merged_word_lists_the_topic_it_joined(
+    db: pw.SqliteDatabase, people: dict
+) -> None:
+    from ally_desktop.core.transfer.bulk import NewContact, insert_contacts
+
+    pricing = _id(db, "pricing")
+    merge_topics(db, [_id(db, "price")], pricing)
+    topics_before = _state(db)["topic"]
+    conn = sqlite_connection(db)
+    new_id = int(conn.execute("SELECT max(id) + 1 FROM contact").fetchone()[0])
+    data = ContactData(given_name="Flo", topics=["Price", "Pricing", "GDPR"])
+    with conn:
+        insert_contacts(conn, [NewContact(new_id, data)])
+    assert load_contact(db, new_id).data.topics == ["pricing", "GDPR"]
+    assert _state(db)["topic"] == topics_before
