@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
 from ally_desktop.cli_support import (
-    EXIT_BAD_INPUT,
     EXIT_OK,
     CommandError,
     add_data_dir,
@@ -104,22 +101,3 @@ def _as_text(result: WhoResult, today: date) -> str:
         shown = len(result.experts)
         lines.append(f"More people know something about it: --limit {shown * 2} shows more.")
     return "\n".join(lines)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m ally_desktop.cli_insight_who who TOPIC``: the command on its own."""
-    parser = argparse.ArgumentParser(prog="ally")
-    add_data_dir(parser, None)
-    add_parsers(parser.add_subparsers(dest="command", metavar="COMMAND", required=True))
-    args = parser.parse_args(argv)
-    from ally_desktop.store.errors import StoreError
-
-    try:
-        return cmd_who(args)
-    except (CommandError, StoreError, OSError) as exc:
-        print(f"ally: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
