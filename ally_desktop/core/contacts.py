@@ -85,9 +85,9 @@ def _vocabulary_ids(model: type[Topic] | type[Tag], names: Sequence[str]) -> lis
         key = vocabulary_key(name)
         row = model.get_or_none(model.key == key)
         if row is None and model is Topic:
-            alias = TopicAlias.get_or_none(TopicAlias.key == key)
-            if alias is not None:
-                ids[int(alias.topic.id)] = None
+            joined = TopicAlias.select(TopicAlias.topic).where(TopicAlias.key == key).scalar()
+            if joined is not None:
+                ids[int(joined)] = None
                 continue
         if row is None:
             row = model.create(name=name, key=key)
