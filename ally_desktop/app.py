@@ -97,6 +97,9 @@ def run(
     with stage("application"):
         from PySide6.QtWidgets import QApplication
 
+        from ally_desktop.ui.pyside_hook import lighten_import_hook
+
+        lighten_import_hook()  # before the rest of Ally is imported
         app = QApplication.instance() or QApplication(sys.argv[:1])
         assert isinstance(app, QApplication)
         app.setApplicationName(APP_NAME)

@@ -111,7 +111,7 @@ def measure_compute(dataset: Dataset, repeats: int, scratch: Path) -> list[Resul
         f"{ms(median([r['raw_rows_ms'] for r in runs]))}",
         f"per section, Ally / raw (median ms): {sections}",
         f"the raw connection is new (as asked): its first query reads the schema, and it "
-        f"has sqlite3's default page cache (2 MB; Ally's has 8 MB); the same raw queries "
+        f"has sqlite3's default page cache of 2 MB, as Ally's; the same raw queries "
         f"run again on it, warm: {ms(median([r['raw_again_ms'] for r in runs]))} "
         f"(Ally / warm raw {ally / median([r['raw_again_ms'] for r in runs]):.2f}x)",
         f"the list: {sum(counts.values()):,} reminders in the sections "

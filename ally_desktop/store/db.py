@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +36,11 @@ PRAGMAS: dict[str, object] = {
     "fullfsync": 1,
     "checkpoint_fullfsync": 1,
     "busy_timeout": BUSY_TIMEOUT_MS,
-    # 4 MB of pages per connection. The operating system caches the file as well, so a
-    # larger cache mostly duplicates it: 8 MB measured no faster for search, the Timeline
-    # or the Reminders, and cost 4 MB of resident memory for good (bench/memory.py).
-    "cache_size": -4000,
+    # 2 MB of pages per connection (SQLite's default). The operating system caches the
+    # file as well, so a larger cache mostly duplicates it: 4 and 8 MB measured no faster
+    # for search, the Timeline or the Reminders, and cost 2 and 6 MB of resident memory
+    # for good (bench/memory.py).
+    "cache_size": -2000,
 }
 
 
@@ -140,6 +142,29 @@ def writing(database: pw.SqliteDatabase) -> Any:
     wait up to the busy timeout instead. Nested, it is a savepoint of the outer one.
     """
     return database.atomic("IMMEDIATE")
+
+
+# A worker thread's connection reads once and closes (Today, the Timeline's count, the
+# ranking of who can help, the map). Its pages stay in the operating system's cache; a
+# page cache of its own would be freed at the close but stay in the process's heap, so
+# it gets a small one: 512 KB measured as fast for Today as 4 MB, and 3 MB less resident
+# memory for good (bench/memory.py).
+BACKGROUND_CACHE_KIB = 512
+
+
+@contextmanager
+def background_read(database: pw.SqliteDatabase) -> Iterator[None]:
+    """This thread's own connection, with a small page cache, closed on the way out.
+
+    For work on a thread pool: Peewee keeps one connection per thread, and WAL lets it
+    read while the GUI thread writes.
+    """
+    database.connect(reuse_if_open=True)
+    try:
+        sqlite_connection(database).execute(f"PRAGMA cache_size = -{BACKGROUND_CACHE_KIB}")
+        yield
+    finally:
+        database.close()
 
 
 def sqlite_connection(database: pw.SqliteDatabase) -> sqlite3.Connection:

@@ -9,10 +9,10 @@
   people takes seconds and the window must not wait. A failure (an unplugged backup
   drive, a full disk) is told in the notice bar; the next day's run tries again.
 
-- **Source lines.** PySide6's import hook reads the whole source of every module imported
-  after it (to see whether the module uses PySide), and the lines stay in ``linecache``:
-  about 6 MB that nothing reads again. They are dropped at the first paint and after the
-  daily work; a traceback reads what it needs anew.
+- **Source lines.** Lines read into ``linecache`` (by a PySide6 whose import hook
+  ``ui.pyside_hook`` could not lighten, or by a logged traceback) stay there for good;
+  nothing reads them again. They are dropped at the first paint and after the daily
+  work; a traceback reads what it needs anew.
 
 The crash report is offered at the first paint. The backup and the trash wait a minute
 more: the first minute belongs to the user (a backup reads the whole file, and on a cold

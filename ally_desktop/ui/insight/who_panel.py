@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
 from ally_desktop.core.expertise import PAGE, Expert, TopicSearch, WhoResult, who_can_help
 from ally_desktop.core.records import Closeness
 from ally_desktop.core.topics import TopicSuggestion, suggest_topics
+from ally_desktop.store.db import background_read
 from ally_desktop.ui.look import Tone, tone
 
 log = logging.getLogger(__name__)
@@ -107,19 +108,16 @@ class _Rank(QRunnable):
     def run(self) -> None:
         result: WhoResult | None = None
         try:
-            self._db.connect(reuse_if_open=True)
-            result = who_can_help(
-                self._db,
-                self._text,
-                limit=self._limit,
-                offset=self._offset,
-                include_archived=self._include_archived,
-            )
+            with background_read(self._db):
+                result = who_can_help(
+                    self._db,
+                    self._text,
+                    limit=self._limit,
+                    offset=self._offset,
+                    include_archived=self._include_archived,
+                )
         except Exception:
             log.exception("Ranking who can help with %r failed", self._text)
-        finally:
-            with contextlib.suppress(Exception):
-                self._db.close()  # this thread's connection only
         with contextlib.suppress(RuntimeError):  # the model is gone meanwhile
             self._model.ranked.emit(self._ticket, self._offset, result)
 

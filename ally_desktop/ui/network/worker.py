@@ -46,6 +46,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Si
 from ally_desktop.core import layout, network
 from ally_desktop.core.network import GroupBy, NetworkData, NetworkFilter
 from ally_desktop.core.text import sort_key
+from ally_desktop.store.db import background_read
 from ally_desktop.ui.network import drawing
 from ally_desktop.ui.network.drawing import Drawing
 
@@ -296,20 +297,19 @@ class _Job(QRunnable):
         ticket = self._ticket
         emit = self._emit
         try:
-            result = compute(
-                self._db,
-                self._request,
-                self._cancelled,
-                on_start=lambda r: emit("started", ticket, r),
-                on_progress=lambda f: emit("progressed", ticket, f),
-                gate=self._gate,
-            )
+            with background_read(self._db):
+                result = compute(
+                    self._db,
+                    self._request,
+                    self._cancelled,
+                    on_start=lambda r: emit("started", ticket, r),
+                    on_progress=lambda f: emit("progressed", ticket, f),
+                    gate=self._gate,
+                )
         except Exception as exc:
             log.exception("Laying out the network map failed")
             emit("failed", ticket, str(exc) or type(exc).__name__)
             return
-        finally:
-            self._db.close()  # this thread's connection only
         if result is not None and not self._cancelled.is_set():
             emit("finished", ticket, result)
 
@@ -332,12 +332,11 @@ class _Choices(QRunnable):
 
     def run(self) -> None:
         try:
-            choices = {by: network.group_choices(self._db, by) for by in GroupBy}
+            with background_read(self._db):
+                choices = {by: network.group_choices(self._db, by) for by in GroupBy}
         except Exception:
             log.exception("Reading the organizations and teams failed")
             return
-        finally:
-            self._db.close()
         with contextlib.suppress(RuntimeError):
             self._signals.chosen.emit(self._ticket, choices)
 

@@ -16,6 +16,7 @@ import peewee as pw
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from ally_desktop.core.timeline import TimelineQuery, count_interactions
+from ally_desktop.store.db import background_read
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +31,11 @@ class _Count(QRunnable):
 
     def run(self) -> None:
         try:
-            count = count_interactions(self._db, self._query)
+            with background_read(self._db):
+                count = count_interactions(self._db, self._query)
         except Exception:
             log.exception("Counting the timeline failed")
             return
-        finally:
-            self._db.close()  # this thread's connection only
         with contextlib.suppress(RuntimeError):  # the page was closed meanwhile
             self._counter.counted.emit(self._ticket, count)
 

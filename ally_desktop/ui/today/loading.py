@@ -2,9 +2,9 @@
 
 On 100,000 people and a million interactions the five sections take about 100 ms
 together (docs/today.md): enough to stall the window at every change. They are read on
-Qt's thread pool, on that thread's own SQLite connection (Peewee keeps one per thread;
-WAL lets it read while the window writes), and come back as a signal. An answer to a
-request that has been replaced meanwhile is dropped.
+Qt's thread pool, on that thread's own SQLite connection (``background_read``), and
+come back as a signal. An answer to a request that has been replaced meanwhile is
+dropped.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import peewee as pw
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from ally_desktop.core.today import TodayOverview, TodaySection, today_overview
+from ally_desktop.store.db import background_read
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +40,11 @@ class _Read(QRunnable):
 
     def run(self) -> None:
         try:
-            overview = today_overview(self._db, now=self._now, limits=self._limits)
+            with background_read(self._db):
+                overview = today_overview(self._db, now=self._now, limits=self._limits)
         except Exception:
             log.exception("Reading Today failed")
             overview = None
-        finally:
-            self._db.close()  # this thread's connection only
         with contextlib.suppress(RuntimeError):  # the page was closed meanwhile
             self._loader.read.emit(self._ticket, overview)
 

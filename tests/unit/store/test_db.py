@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import stat
+import threading
 from contextlib import closing
 from pathlib import Path
 
@@ -12,7 +13,10 @@ import pytest
 
 from ally_desktop.store import migrations
 from ally_desktop.store.db import (
+    BACKGROUND_CACHE_KIB,
     BUSY_TIMEOUT_MS,
+    PRAGMAS,
+    background_read,
     close_database,
     connect,
     open_database,
@@ -47,6 +51,37 @@ def test_pragmas_in_force_after_open(db: pw.SqliteDatabase) -> None:
     assert _pragma(db, "synchronous") == 2
     assert _pragma(db, "busy_timeout") == BUSY_TIMEOUT_MS
     assert BUSY_TIMEOUT_MS > 0
+
+
+def test_background_read_has_its_own_small_connection_closed_after(
+    db: pw.SqliteDatabase,
+) -> None:
+    """A worker's read: its own connection with a small page cache, with Ally's pragmas
+    otherwise, closed when it ends (the GUI thread's connection left as it was)."""
+    Contact.create(full_name="Ada", sort_name="ada", created_at="t", updated_at="t")
+    seen: dict[str, object] = {}
+
+    def work() -> None:
+        with background_read(db):
+            seen["cache"] = _pragma(db, "cache_size")
+            seen["foreign_keys"] = _pragma(db, "foreign_keys")
+            seen["names"] = [c.full_name for c in Contact.select()]
+            seen["connection"] = id(sqlite_connection(db))
+        seen["closed after"] = db.is_closed()
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+    assert seen == {
+        "cache": -BACKGROUND_CACHE_KIB,
+        "foreign_keys": 1,
+        "names": ["Ada"],
+        "connection": seen["connection"],
+        "closed after": True,
+    }
+    assert seen["connection"] != id(sqlite_connection(db))
+    assert _pragma(db, "cache_size") == PRAGMAS["cache_size"]
+    assert not db.is_closed()
 
 
 def test_foreign_keys_are_enforced(db: pw.SqliteDatabase) -> None:
