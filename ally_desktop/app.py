@@ -10,7 +10,11 @@
                  or foreign file gets the choices of ``ui.damaged_dialog`` (restore the
                  latest good backup, recover what can be read, or quit), a file of a
                  newer Ally is refused untouched; then open, migrate;
-7. window      — the main window, its layout as it was left.
+7. window      — the main window, its layout as it was left, shown (or, started at
+                 login with a tray to live in, kept hidden);
+8. notifications — after the first frame (``MainWindow.ready``): the tray and the
+                 reminder scheduler, then housekeeping and a big file's full check.
+                 None of it shows in the first frame, so none of it delays it.
 """
 
 from __future__ import annotations
@@ -42,7 +46,6 @@ def stage(name: str) -> Iterator[None]:
 
 
 LOG_MAX_BYTES = 1_000_000
-BACKGROUND_CHECK_FALLBACK_MS = 5000
 # A big file's full check waits a minute after the first paint: it reads the whole file
 # (seconds on a cold disk) and the first minute belongs to what the user came to do.
 BACKGROUND_CHECK_DELAY_MS = 60_000
@@ -143,29 +146,16 @@ def run(
         from ally_desktop.ui.main_window import MainWindow
         from ally_desktop.ui.settings import UiSettings
 
-        window = MainWindow(db, UiSettings(paths.settings))
-        window.show_home()
+        window = MainWindow(db, UiSettings(paths.settings), open_home=True)
         server.activationRequested.connect(lambda: _bring_forward(window))
-
-    with stage("notifications"):
-        from ally_desktop.ui.notifications import Notifications
-
-        notifications = Notifications(db, window)
         # Started at login: straight to the tray (where there is one).
-        if not (minimized and notifications.tray is not None):
+        if minimized and _tray_available():
+            window.start_hidden()
+        else:
             window.show()
-        # What fell due while Ally was closed is looked up once the list has painted:
-        # a long backlog must not hold back the first frame.
-        window.ready.connect(notifications.start)
-        # Crash report, trash expiry and the daily backup: after the first paint too.
-        from ally_desktop.ui.housekeeping import start_housekeeping
-
-        window.ready.connect(lambda: start_housekeeping(window, db, paths))
+        window.ready.connect(lambda: _after_first_frame(window, db, paths, check_later))
         if on_window is not None:
             on_window(window)
-
-    if check_later:
-        _check_in_background(paths, window)
 
     try:
         code = app.exec()
@@ -238,9 +228,35 @@ def open_data_file(paths: DataPaths) -> tuple[pw.SqliteDatabase, bool] | None:
     return None
 
 
+def _tray_available() -> bool:
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    return QSystemTrayIcon.isSystemTrayAvailable()
+
+
+def _after_first_frame(
+    window: object, db: pw.SqliteDatabase, paths: DataPaths, check_later: bool
+) -> None:
+    """The last stage, once the window has painted: the tray and the reminders (what fell
+    due while Ally was closed is looked up now: a long backlog must not hold back the
+    first frame), then the crash report, trash expiry and the daily backup, and a big
+    file's full check."""
+    from ally_desktop.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    with stage("notifications"):
+        from ally_desktop.ui.notifications import Notifications
+
+        Notifications(db, window).start()  # the window owns it
+    from ally_desktop.ui.housekeeping import start_housekeeping
+
+    start_housekeeping(window, db, paths)
+    if check_later:
+        _check_in_background(paths, window)
+
+
 def _check_in_background(paths: DataPaths, window: object) -> None:
-    """``quick_check`` of a big file a minute after the list has painted (or after the
-    fallback, for a window started in the tray that never paints); damage found is
+    """``quick_check`` of a big file a minute after the first frame; damage found is
     reported and makes the next start check up front."""
     from PySide6.QtCore import QTimer
 
@@ -250,8 +266,7 @@ def _check_in_background(paths: DataPaths, window: object) -> None:
     assert isinstance(window, MainWindow)
     check = BackgroundCheck(paths.database, window)
     check.damaged.connect(lambda health: warn_damaged_while_open(window, health, window.quit))
-    window.ready.connect(lambda: QTimer.singleShot(BACKGROUND_CHECK_DELAY_MS, window, check.start))
-    QTimer.singleShot(BACKGROUND_CHECK_FALLBACK_MS + BACKGROUND_CHECK_DELAY_MS, check.start)
+    QTimer.singleShot(BACKGROUND_CHECK_DELAY_MS, window, check.start)
 
 
 _RUNNING_MUTEX: object = None

@@ -226,6 +226,12 @@ def count_contacts(db: pw.SqliteDatabase, *, trashed: bool = False) -> int:
     return int(sqlite_connection(db).execute(sql).fetchone()[0])
 
 
+def has_contacts(db: pw.SqliteDatabase) -> bool:
+    """Whether anyone is outside the trash: the first row found, not a count of all."""
+    sql = "SELECT EXISTS (SELECT 1 FROM contact WHERE trashed_at IS NULL)"
+    return bool(sqlite_connection(db).execute(sql).fetchone()[0])
+
+
 def tag_names(db: pw.SqliteDatabase) -> list[str]:
     """Every tag in use by a contact not in the trash, alphabetically."""
     sql = (

@@ -43,8 +43,6 @@ from ally_desktop.core.contacts import ContactNotFoundError, load_contact
 from ally_desktop.core.records import ContactData
 from ally_desktop.store.errors import StoreError, user_facing_errors
 from ally_desktop.ui.contacts.commands import ChangeSet, ContactChanges, ContactEditing
-from ally_desktop.ui.contacts.model import COLUMNS
-from ally_desktop.ui.contacts.page import ContactsPage
 from ally_desktop.ui.icons import app_icon, themed_icon
 from ally_desktop.ui.reminders.commands import ReminderEditing
 from ally_desktop.ui.settings import UiSettings
@@ -52,6 +50,7 @@ from ally_desktop.ui.timeline.commands import InteractionEditing
 
 if TYPE_CHECKING:
     from ally_desktop.store.backups import BackupInfo
+    from ally_desktop.ui.contacts.page import ContactsPage
     from ally_desktop.ui.insight.introduction_commands import IntroductionEditing
     from ally_desktop.ui.insight.topic_commands import TopicEditing
     from ally_desktop.ui.network.page import NetworkPage
@@ -63,17 +62,23 @@ if TYPE_CHECKING:
 
 DEMO_SIZE = 250
 TODAY_VIEW, CONTACTS_VIEW, TIMELINE_VIEW, REMINDERS_VIEW, NETWORK_VIEW = range(5)
-# Column widths are saved per set of columns: a layout saved before a column was added
-# would otherwise land one column over.
-_HEADER_KEY = f"contacts/header-{len(COLUMNS)}"
 MAX_PREFILLED = 20  # quick log from a big selection names the first few, not thousands
+_VIEW_TITLES = ("Today", "Contacts", "Timeline", "Reminders", "Map")
 _VIEW_ICONS = ("today", "contacts", "timeline", "reminders", "network")
 
 
 class MainWindow(QMainWindow):
-    ready = Signal()  # once, after the first paint of the first view shown
+    # Once: after the first paint of the first view shown, or at once for a window that
+    # starts hidden in the tray (``start_hidden``). Work that can wait for the first
+    # frame (the tray, reminders, housekeeping, the rest of the list) waits for it.
+    ready = Signal()
 
-    def __init__(self, db: pw.SqliteDatabase, settings: UiSettings) -> None:
+    def __init__(
+        self, db: pw.SqliteDatabase, settings: UiSettings, *, open_home: bool = False
+    ) -> None:
+        """``open_home``: open on the home view (``show_home``), as Ally starts; otherwise
+        on Contacts. Each view is built the first time it is shown, and Contacts (whose
+        list the other views lead to) right after the first frame in any case."""
         super().__init__()
         self._db = db
         self._settings = settings
@@ -93,22 +98,8 @@ class MainWindow(QMainWindow):
         self._introductions: IntroductionEditing | None = None
         self._network: NetworkPage | None = None
         self._painted = False
-
-        self.contacts = ContactsPage(db, self.editing, self.interactions)
-        self.contacts.logRequested.connect(self.log_interaction)
-        self.contacts.remindRequested.connect(self.new_reminder)
-        self.contacts.reminderEditRequested.connect(self.edit_reminder)
-        self.contacts.interactionEditRequested.connect(self.edit_interaction)
-        # Once the list is complete, build the Timeline while the user reads: it then opens
-        # at once (its first page, not its widgets and modules, is what a switch costs).
-        self.contacts.ready.connect(self._warm_up)
-        self.contacts.editRequested.connect(self.edit_contact)
-        self.contacts.addRequested.connect(self.quick_add)
-        self.contacts.demoRequested.connect(self.load_demo)
-        self.contacts.importRequested.connect(lambda: self.show_import())
-        self.contacts.selectionChanged.connect(self._update_actions)
-        self.contacts.exportRequested.connect(lambda: self.show_export(selected=True))
-        self.contacts.topicsRequested.connect(self.show_topics)
+        self._ready_sent = False
+        self._contacts: ContactsPage | None = None
 
         self.views = QStackedWidget()
         self.navigation = QListWidget()
@@ -126,16 +117,13 @@ class MainWindow(QMainWindow):
             " QListWidget#navigation::item:selected { background: palette(highlight);"
             " color: palette(highlighted-text); }"
         )
-        # Views other than Contacts are built the first time they are shown.
-        self._add_view("Today", QWidget(), "today")
-        self._add_view("Contacts", self.contacts, "contacts")
-        self._add_view("Timeline", QWidget(), "timeline")
-        self._add_view("Reminders", QWidget(), "reminders")
-        self._add_view("Map", QWidget(), "network")
+        # Placeholders: each view is built the first time it is shown.
+        for title, icon in zip(_VIEW_TITLES, _VIEW_ICONS, strict=True):
+            self._add_view(title, QWidget(), icon)
         self.navigation.currentRowChanged.connect(self._show_view)
-        self.navigation.setCurrentRow(CONTACTS_VIEW)
         self.views.installEventFilter(self)
-        self.ready.connect(self.contacts.complete_startup)
+        # The rest of the list (and Contacts itself, when another view painted first).
+        self.ready.connect(lambda: self.contacts.complete_startup())
 
         from ally_desktop.ui.notice_bar import NoticeBar
 
@@ -161,6 +149,10 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.resize(1200, 760)
         self._restore_layout()
+        if open_home:
+            self.show_home()
+        else:
+            self.navigation.setCurrentRow(CONTACTS_VIEW)
         self.statusBar().showMessage("Ready", 2000)
 
     # --- structure ------------------------------------------------------------------
@@ -168,19 +160,30 @@ class MainWindow(QMainWindow):
         if not self._painted and watched is self.views and event.type() == QEvent.Type.Paint:
             self._painted = True
             self.views.removeEventFilter(self)
-            QTimer.singleShot(0, self.ready.emit)
+            QTimer.singleShot(0, self._send_ready)
         return super().eventFilter(watched, event)
+
+    def start_hidden(self) -> None:
+        """Started in the tray: nothing paints until the user opens the window, and the
+        work that waits for the first frame (reminders above all) starts now."""
+        QTimer.singleShot(0, self._send_ready)
+
+    def _send_ready(self) -> None:
+        if not self._ready_sent:
+            self._ready_sent = True
+            self.ready.emit()
 
     def show_home(self) -> None:
         """Open on Today, the home view, once there is anyone to speak of; an empty
         store opens on Contacts, whose welcome page says how to begin."""
-        from ally_desktop.core.contact_queries import count_contacts
+        from ally_desktop.core.contact_queries import has_contacts
 
-        has_people = count_contacts(self._db) > 0
-        self.navigation.setCurrentRow(TODAY_VIEW if has_people else CONTACTS_VIEW)
+        self.navigation.setCurrentRow(TODAY_VIEW if has_contacts(self._db) else CONTACTS_VIEW)
 
     def _show_view(self, row: int) -> None:
-        if row == TIMELINE_VIEW:
+        if row == CONTACTS_VIEW:
+            self.contacts_page()
+        elif row == TIMELINE_VIEW:
             self.timeline_page()
         elif row == REMINDERS_VIEW:
             self.reminders_page()
@@ -197,6 +200,38 @@ class MainWindow(QMainWindow):
         if placeholder is not None:
             self.views.removeWidget(placeholder)
             placeholder.deleteLater()
+
+    @property
+    def contacts(self) -> ContactsPage:
+        """The Contacts view (built on first use)."""
+        return self.contacts_page()
+
+    def contacts_page(self) -> ContactsPage:
+        """The Contacts view, built on first use: at once when Ally opens on it, right
+        after the first frame when it opens on Today."""
+        if self._contacts is None:
+            from ally_desktop.ui.contacts.page import ContactsPage
+
+            page = ContactsPage(self._db, self.editing, self.interactions)
+            page.logRequested.connect(self.log_interaction)
+            page.remindRequested.connect(self.new_reminder)
+            page.reminderEditRequested.connect(self.edit_reminder)
+            page.interactionEditRequested.connect(self.edit_interaction)
+            # Once the list is complete, build the Timeline while the user reads: it then
+            # opens at once (its first page, not its widgets and modules, is what a switch
+            # costs).
+            page.ready.connect(self._warm_up)
+            page.editRequested.connect(self.edit_contact)
+            page.addRequested.connect(self.quick_add)
+            page.demoRequested.connect(self.load_demo)
+            page.importRequested.connect(lambda: self.show_import())
+            page.selectionChanged.connect(self._update_actions)
+            page.exportRequested.connect(lambda: self.show_export(selected=True))
+            page.topicsRequested.connect(self.show_topics)
+            self._restore_contacts_layout(page)
+            self._replace_placeholder(CONTACTS_VIEW, page)
+            self._contacts = page
+        return self._contacts
 
     def today_page(self) -> TodayPage:
         """The Today view, built on first use."""
@@ -534,7 +569,7 @@ class MainWindow(QMainWindow):
             count = self._timeline.selected_count()
             noun = "interaction"
         else:
-            count = self.contacts.selected_count()
+            count = self._contacts.selected_count() if self._contacts is not None else 0
             noun = "person"
         self.edit_action.setEnabled(count == 1)
         self.delete_action.setEnabled(count > 0)
@@ -941,24 +976,34 @@ class MainWindow(QMainWindow):
         window_state = self._settings.state("window/state")
         if window_state is not None:
             self.restoreState(window_state)
+
+    @staticmethod
+    def _header_key() -> str:
+        """Column widths are saved per set of columns: a layout saved before a column was
+        added would otherwise land one column over."""
+        from ally_desktop.ui.contacts.model import COLUMNS
+
+        return f"contacts/header-{len(COLUMNS)}"
+
+    def _restore_contacts_layout(self, page: ContactsPage) -> None:
         splitter = self._settings.state("contacts/splitter")
         if splitter is not None:
-            self.contacts.splitter.restoreState(splitter)
+            page.splitter.restoreState(splitter)
         profile = self._settings.state("contacts/profileSplitter")
         if profile is not None:
-            self.contacts.profile_splitter.restoreState(profile)
-        header = self._settings.state(_HEADER_KEY)
+            page.profile_splitter.restoreState(profile)
+        header = self._settings.state(self._header_key())
         if header is not None:
-            self.contacts.table.horizontalHeader().restoreState(header)
+            page.table.horizontalHeader().restoreState(header)
 
     def save_layout(self) -> None:
         self._settings.set_state("window/geometry", self.saveGeometry())
         self._settings.set_state("window/state", self.saveState())
-        self._settings.set_state("contacts/splitter", self.contacts.splitter.saveState())
-        self._settings.set_state(
-            "contacts/profileSplitter", self.contacts.profile_splitter.saveState()
-        )
-        self._settings.set_state(_HEADER_KEY, self.contacts.table.horizontalHeader().saveState())
+        page = self._contacts
+        if page is not None:  # never built: what was saved before stays
+            self._settings.set_state("contacts/splitter", page.splitter.saveState())
+            self._settings.set_state("contacts/profileSplitter", page.profile_splitter.saveState())
+            self._settings.set_state(self._header_key(), page.table.horizontalHeader().saveState())
         self._settings.sync()
 
     # --- living in the tray ---------------------------------------------------------

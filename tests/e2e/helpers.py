@@ -20,7 +20,7 @@ ALLY = (sys.executable, "-m", "ally_desktop")
 CLI_TIMEOUT = 60.0
 START_TIMEOUT = 20.0
 EXIT_TIMEOUT = 10.0
-WINDOW_DONE = "stage notifications: done"  # the last stage before the event loop
+WINDOW_DONE = "stage notifications: done"  # the last stage: window painted, tray and reminders up
 STAGE_DONE = re.compile(r"stage (?P<name>[\w ]+): done in (?P<ms>\d+) ms$", re.MULTILINE)
 
 

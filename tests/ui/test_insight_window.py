@@ -58,6 +58,30 @@ def test_ready_fires_once_after_the_first_paint_of_any_view(
     assert fired == [True]
 
 
+def test_ready_fires_at_once_for_a_window_started_hidden_in_the_tray(
+    qtbot: Any, db: pw.SqliteDatabase, settings_path: Any, add_person: Callable[..., int]
+) -> None:
+    """Started at login in the tray, the window never paints: reminders and the rest of
+    the start-up must not wait for the user to open it, and opening it later does not
+    start them twice."""
+    from ally_desktop.ui.settings import UiSettings
+
+    add_person("Ana", "Silva")
+    window = MainWindow(db, UiSettings(settings_path))
+    qtbot.addWidget(window)
+    fired: list[bool] = []
+    window.ready.connect(lambda: fired.append(True))
+    window.show_home()
+    with qtbot.waitSignal(window.ready, timeout=5000):
+        window.start_hidden()
+    assert not window.isVisible()
+    qtbot.waitUntil(window.contacts.startup_complete)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.wait(50)
+    assert fired == [True]
+
+
 def test_reach_and_introduction_from_the_allies_menu(
     qtbot: Any, window: MainWindow, db: pw.SqliteDatabase, add_person: Callable[..., int]
 ) -> None:

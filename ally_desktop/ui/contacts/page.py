@@ -8,6 +8,7 @@ follows the person chosen there. Each mode keeps its own text.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import peewee as pw
 from PySide6.QtCore import (
@@ -40,7 +41,7 @@ from PySide6.QtWidgets import (
 from ally_desktop.core.contact_queries import (
     ContactQuery,
     SortKey,
-    count_contacts,
+    has_contacts,
     organization_names,
     tag_names,
 )
@@ -53,7 +54,6 @@ from ally_desktop.ui.contacts.detail import ContactDetail
 from ally_desktop.ui.contacts.history import ContactHistory
 from ally_desktop.ui.contacts.model import COLUMNS, REST_FALLBACK_MS, ContactTableModel
 from ally_desktop.ui.icons import themed_icon
-from ally_desktop.ui.insight.who_panel import WhoPanel
 from ally_desktop.ui.reminders.commands import ReminderChange
 from ally_desktop.ui.reminders.summary import pending_reminders
 from ally_desktop.ui.selection import select_rows, selected_count, selected_row_runs
@@ -74,6 +74,9 @@ LAST_CONTACT_CHOICES: tuple[tuple[str, int], ...] = (
     ("Not contacted in 6 months", 182),
     ("Not contacted in a year", 365),
 )
+
+if TYPE_CHECKING:
+    from ally_desktop.ui.insight.who_panel import WhoPanel
 
 
 class ContactsPage(QWidget):
@@ -105,6 +108,7 @@ class ContactsPage(QWidget):
         self._interactions = interactions
         self.model = ContactTableModel(db, first_page_first=True)
         self._who_mode = False
+        self._who: WhoPanel | None = None
         self._other_text = ""  # the search text of the mode not shown
         self._build()
         editing.changes.changed.connect(self._on_changed)
@@ -242,16 +246,9 @@ class ContactsPage(QWidget):
         self.profile_splitter.setChildrenCollapsible(False)
         self.profile_splitter.setMinimumWidth(300)
 
-        self.who = WhoPanel(self._db, with_input=False)
-        self.who.setObjectName("whoPanel")
-        self.who.currentPersonChanged.connect(self._who_person_changed)
-        self.who.personRequested.connect(self.open_from_who)
-        self.who.resultsChanged.connect(self._update_count)
-        self.who.manageTopicsRequested.connect(self.topicsRequested)
         self.results = QStackedWidget()
         self.results.setObjectName("contactResults")
         self.results.addWidget(self.table)
-        self.results.addWidget(self.who)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("contactsSplitter")
@@ -323,6 +320,23 @@ class ContactsPage(QWidget):
         self._search_timer.start()
 
     # --- "Who can help?" --------------------------------------------------------------
+    @property
+    def who(self) -> WhoPanel:
+        """The ranked people of "Who can help?", built the first time the mode is used
+        (its modules and widgets are not needed for the first paint)."""
+        if self._who is None:
+            from ally_desktop.ui.insight.who_panel import WhoPanel
+
+            panel = WhoPanel(self._db, with_input=False)
+            panel.setObjectName("whoPanel")
+            panel.currentPersonChanged.connect(self._who_person_changed)
+            panel.personRequested.connect(self.open_from_who)
+            panel.resultsChanged.connect(self._update_count)
+            panel.manageTopicsRequested.connect(self.topicsRequested)
+            self.results.addWidget(panel)
+            self._who = panel
+        return self._who
+
     def who_mode(self) -> bool:
         """True while the search field finds who can help with a topic."""
         return self._who_mode
@@ -456,9 +470,7 @@ class ContactsPage(QWidget):
         self.count_label.setText(f"{shown:,} {'person' if shown == 1 else 'people'}")
 
     def _update_empty_state(self) -> None:
-        empty = (
-            self.model.rowCount() == 0 and count_contacts(self._db) == 0 and not self.search.text()
-        )
+        empty = self.model.rowCount() == 0 and not has_contacts(self._db) and not self.search.text()
         self.stack.setCurrentIndex(1 if empty else 0)
 
     def _on_changed(self, change: ChangeSet) -> None:

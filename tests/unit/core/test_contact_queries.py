@@ -19,6 +19,7 @@ from ally_desktop.core.contact_queries import (
     contact_ids,
     count_contacts,
     find_by_name,
+    has_contacts,
     interaction_cutoff,
     organization_names,
     rows_by_ids,
@@ -315,6 +316,18 @@ def test_count_contacts(db: pw.SqliteDatabase, team: dict[str, int]) -> None:
     trash_contacts(db, [team["ana"], team["bob"]])
     assert count_contacts(db) == 4
     assert count_contacts(db, trashed=True) == 2
+
+
+def test_has_contacts_counts_only_people_outside_the_trash(
+    db: pw.SqliteDatabase, team: dict[str, int]
+) -> None:
+    assert has_contacts(db)
+    trash_contacts(db, list(team.values()))
+    assert not has_contacts(db), "only people in the trash: nobody to speak of"
+
+
+def test_has_contacts_on_an_empty_store(db: pw.SqliteDatabase) -> None:
+    assert not has_contacts(db)
 
 
 def test_tag_names(db: pw.SqliteDatabase, team: dict[str, int]) -> None:
