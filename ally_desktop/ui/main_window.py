@@ -72,6 +72,8 @@ class MainWindow(QMainWindow):
     # starts hidden in the tray (``start_hidden``). Work that can wait for the first
     # frame (the tray, reminders, housekeeping, the rest of the list) waits for it.
     ready = Signal()
+    # From Preferences: the weekly summary's moment moved.
+    summaryScheduleChanged = Signal()  # noqa: N815
 
     def __init__(
         self, db: pw.SqliteDatabase, settings: UiSettings, *, open_home: bool = False
@@ -1049,6 +1051,7 @@ class MainWindow(QMainWindow):
             db=self._db,
             parent=self,
         )
+        dialog.summaryScheduleChanged.connect(self.summaryScheduleChanged)
         dialog.open()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802

@@ -32,6 +32,7 @@ class Notifications(QObject):
         self.scheduler = ReminderScheduler(db, window.changes, parent=self)
         self.scheduler.due.connect(self._notify)
         self.scheduler.summary.connect(self._summarize)
+        window.summaryScheduleChanged.connect(self.scheduler.check)  # its moment moved
         self.tray: AllyTray | None = None
         if tray_available() if use_tray is None else use_tray:
             tray = AllyTray(db, self)

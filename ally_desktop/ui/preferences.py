@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import peewee as pw
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -216,17 +217,23 @@ class SummaryPreferences(QGroupBox):
             hour=int(self.hour.currentData()),
         )
 
-    def save(self) -> None:
-        """Store the schedule if it changed; StoreError (a full disk ...) stores nothing."""
+    def save(self) -> bool:
+        """Store the schedule if it changed (True then); StoreError (a full disk ...)
+        stores nothing."""
         wanted = self.schedule()
         if wanted == self.loaded:
-            return
+            return False
         with user_facing_errors():
             weekly_summary.save_schedule(self._db, wanted)
         self.loaded = wanted
+        return True
 
 
 class PreferencesDialog(QDialog):
+    # The weekly summary's day, hour or switch changed: its timer is re-armed at once
+    # instead of at its next hourly look.
+    summaryScheduleChanged = Signal()  # noqa: N815
+
     def __init__(
         self,
         settings: UiSettings,
@@ -290,7 +297,8 @@ class PreferencesDialog(QDialog):
                 return
         if self.summary is not None:
             try:
-                self.summary.save()
+                if self.summary.save():
+                    self.summaryScheduleChanged.emit()
             except StoreError as exc:
                 self.error.setText(f"Could not change the weekly summary: {exc}")
                 self.error.show()

@@ -276,6 +276,23 @@ def test_the_weekly_summary_is_on_by_default_and_its_day_and_hour_are_saved(
     assert load_schedule(db) == SummarySchedule(enabled=False, weekday=4, hour=17)
 
 
+def test_a_new_weekly_summary_moment_is_announced_to_the_window_once_saved(
+    qtbot: Any, window: MainWindow, db: pw.SqliteDatabase, autostart_home: Path
+) -> None:
+    """The reminder scheduler re-arms on ``summaryScheduleChanged`` (test_tray): a new day
+    or hour applies at once, not at the scheduler's next hourly look."""
+    dialog = _open_preferences(qtbot, window)
+    with qtbot.assertNotEmitted(window.summaryScheduleChanged):
+        _ok(qtbot, dialog)  # nothing changed
+
+    dialog = _open_preferences(qtbot, window)
+    assert dialog.summary is not None
+    dialog.summary.hour.setCurrentIndex(7)
+    with qtbot.waitSignal(window.summaryScheduleChanged, timeout=1000):
+        _ok(qtbot, dialog)
+    assert load_schedule(db).hour == 7
+
+
 def test_cancel_leaves_the_weekly_summary_as_it_was(
     qtbot: Any, window: MainWindow, db: pw.SqliteDatabase, autostart_home: Path
 ) -> None:

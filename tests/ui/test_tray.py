@@ -770,6 +770,19 @@ def test_the_weekly_summary_through_the_tray_opens_today(
     wait_for_today(qtbot, window)
 
 
+def test_a_moved_weekly_summary_re_arms_the_scheduler_at_once(
+    qtbot: Any,
+    window: MainWindow,
+    db: pw.SqliteDatabase,
+    notifications: Callable[..., Notifications],
+) -> None:
+    wired = notifications(db, window, use_tray=False)
+    wired.scheduler.stop()
+    assert wired.scheduler.next_wait_ms() is None
+    window.summaryScheduleChanged.emit()  # Preferences saved a new day or hour
+    assert wired.scheduler.next_wait_ms() is not None
+
+
 def test_without_a_tray_the_weekly_summary_shows_in_the_window(
     qtbot: Any,
     window: MainWindow,
