@@ -7,7 +7,7 @@ today. Pure functions, no Qt: the contact list calls them and caches what they r
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from ally_desktop.core.records import MONTH_NAMES
 
@@ -64,3 +64,15 @@ def local_moment_text(iso_utc: str, zone: tzinfo | None = None) -> str:
         f"{weekday} {local.day} {MONTH_NAMES[local.month - 1]} {local.year}, "
         f"{local.hour:02d}:{local.minute:02d}"
     )
+
+
+DAY_CHANGE_MARGIN_MS = 1000  # a second past midnight: the new date has surely begun
+
+
+def ms_until_next_day(now: datetime) -> int:
+    """Milliseconds from ``now`` (aware) to a second past the next local midnight: when
+    "today", "yesterday", "3 days ago" and the day's health move on. Early by a clock
+    change, a check then just finds the same date and waits again."""
+    local = now.astimezone()
+    midnight = datetime.combine(local.date() + timedelta(days=1), time(0, 0)).astimezone()
+    return max(0, int((midnight - local).total_seconds() * 1000)) + DAY_CHANGE_MARGIN_MS

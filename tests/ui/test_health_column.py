@@ -146,6 +146,26 @@ def test_the_scores_follow_the_date_at_midnight(
     assert scores == sorted(scores)
 
 
+def test_the_profile_shown_follows_the_date_at_midnight(
+    qtbot: Any, people: dict[str, int], make_window: Callable[[], MainWindow]
+) -> None:
+    """Left open overnight, the profile's health and its "last talked" move on with the
+    list: both are for the date the list is on."""
+    window = make_window()
+    page = window.contacts
+    page.show_contact(people["Ana"])
+    assert f"{health_of(page._db, people['Ana'], TODAY).score}/100" in page.detail.toPlainText()
+
+    later = TODAY + timedelta(days=120)
+    page.model._clock = lambda: later  # the computer's date, four months on
+    with qtbot.waitSignal(page.model.dayChanged, timeout=1000):
+        page.model._on_new_day()
+    health = health_of(page._db, people["Ana"], later)
+    assert health.score < 100
+    assert f"{health.score}/100 · {health.level.word}" in page.detail.toPlainText()
+    assert "You last talked 4 months ago" in page.detail.toPlainText()
+
+
 def test_clicking_the_health_header_sorts_the_list(
     qtbot: Any, people: dict[str, int], make_window: Callable[[], MainWindow]
 ) -> None:

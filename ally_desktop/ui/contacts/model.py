@@ -11,7 +11,7 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 import peewee as pw
@@ -35,7 +35,12 @@ from ally_desktop.core.contact_queries import (
 )
 from ally_desktop.core.health import Health, Level, assess, explain
 from ally_desktop.core.records import Closeness
-from ally_desktop.core.relative_time import days_ago_text, local_days_since, local_moment_text
+from ally_desktop.core.relative_time import (
+    days_ago_text,
+    local_days_since,
+    local_moment_text,
+    ms_until_next_day,
+)
 from ally_desktop.ui.look import Tone, tone
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -91,6 +96,9 @@ class ContactTableModel(QAbstractTableModel):
     """The contacts matching a ContactQuery, in the order SQLite gave them."""
 
     countChanged = Signal(int)  # noqa: N815 (Qt naming)
+    # The local date moved on while a relative date or a score was shown: whatever else
+    # says "3 days ago" or scores health for the day (the profile) says it again.
+    dayChanged = Signal()  # noqa: N815
 
     def __init__(
         self,
@@ -322,15 +330,15 @@ class ContactTableModel(QAbstractTableModel):
             self._wait_for_tomorrow()
 
     def _wait_for_tomorrow(self) -> None:
-        now = datetime.now()
-        midnight = datetime.combine(now.date() + timedelta(days=1), time())
-        # A second past local midnight; early by a clock change, the check just waits again.
-        self._day_timer.start(int((midnight - now).total_seconds() * 1000) + 1000)
+        self._day_timer.start(ms_until_next_day(datetime.now(UTC)))
 
     def _on_new_day(self) -> None:
         """ "Today" has become "Yesterday" and health scores move: repaint those columns,
         or sort again when the list is in order of health."""
-        if self._new_date() and self._ids:
+        if not self._new_date():
+            self._wait_for_tomorrow()
+            return
+        if self._ids:
             if self._query.sort is SortKey.HEALTH:
                 self.reload()
             else:
@@ -341,7 +349,14 @@ class ContactTableModel(QAbstractTableModel):
                         self.index(last, column),
                         [_DISPLAY, _TOOLTIP, _FOREGROUND],
                     )
+        self.dayChanged.emit()
         self._wait_for_tomorrow()
+
+    @property
+    def today(self) -> date:
+        """The local date the list's wording and health are for (it follows midnight)."""
+        self._new_date()
+        return self._today
 
     def _new_date(self) -> bool:
         """Follow the local date; True when it changed (the wording then is forgotten, and

@@ -227,6 +227,7 @@ class ContactsPage(QWidget):
         self.model.modelAboutToBeReset.connect(self._keep_selection)
         self.model.modelReset.connect(self._restore_selection)
         self.model.countChanged.connect(self._update_count)
+        self.model.dayChanged.connect(self._show_selected)  # "5 weeks ago", health
 
         self.detail = ContactDetail()
         self.detail.contactLinkActivated.connect(self.show_contact)
@@ -537,7 +538,7 @@ class ContactsPage(QWidget):
                     load_contact(self._db, contact_id),
                     balance(self._db, contact_id),
                     pending_reminders(self._db, contact_id),
-                    health_of(self._db, contact_id),
+                    health_of(self._db, contact_id, self.model.today),  # as the list's
                 )
                 shown = contact_id
             except ContactNotFoundError:

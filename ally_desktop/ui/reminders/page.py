@@ -9,7 +9,7 @@ done without logging asks whether to log the contact instead.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime
 from functools import partial
 
 import peewee as pw
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ally_desktop.core.due import DueRow, Section
+from ally_desktop.core.relative_time import ms_until_next_day
 from ally_desktop.core.reminders import snooze_choices
 from ally_desktop.ui.reminders.commands import ReminderChange, ReminderEditing
 from ally_desktop.ui.reminders.delegate import ReminderDelegate
@@ -187,9 +188,7 @@ class RemindersPage(QWidget):
         self.refresh()
 
     def _arm_midnight(self) -> None:
-        now = datetime.now().astimezone()
-        midnight = datetime.combine(now.date() + timedelta(days=1), time(0, 0)).astimezone()
-        self._midnight.start(max(1000, int((midnight - now).total_seconds() * 1000) + 1000))
+        self._midnight.start(ms_until_next_day(datetime.now(UTC)))
 
     def _show_counts(self, counts: dict[Section, int]) -> None:
         due = counts.get(Section.OVERDUE, 0) + counts.get(Section.TODAY, 0)

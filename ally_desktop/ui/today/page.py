@@ -14,7 +14,7 @@ light and dark both read.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime
 
 import peewee as pw
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ally_desktop.core.relative_time import WEEKDAY_NAMES
+from ally_desktop.core.relative_time import WEEKDAY_NAMES, ms_until_next_day
 from ally_desktop.core.today import TodayOverview, TodayRow, TodaySection
 from ally_desktop.ui.look import set_toned_style
 from ally_desktop.ui.today.card import EXPANDED_MAX, SectionCard
@@ -261,10 +261,7 @@ class TodayPage(QWidget):
             self.refresh()
 
     def _arm_midnight(self) -> None:
-        now = self._clock().astimezone()
-        midnight = datetime.combine(now.date() + timedelta(days=1), time(0, 0)).astimezone()
-        wait = (midnight - now).total_seconds() * 1000
-        self._midnight.start(int(min(max(wait, 0) + 1000, 24 * 3600 * 1000)))
+        self._midnight.start(ms_until_next_day(self._clock()))
 
     def _show(self, overview: TodayOverview) -> None:
         now = self._clock()

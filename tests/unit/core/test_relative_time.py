@@ -15,6 +15,7 @@ from ally_desktop.core.relative_time import (
     days_ago_text,
     local_days_since,
     local_moment_text,
+    ms_until_next_day,
     parse_utc,
 )
 
@@ -115,3 +116,16 @@ def test_stored_text_is_read_as_utc() -> None:
     assert parse_utc("2026-11-20T14:30:00.123456Z").microsecond == 123456
     assert parse_utc("2026-11-20T14:30:00").tzinfo is UTC, "a timestamp without zone is UTC"
     assert parse_utc("2026-11-20T15:30:00+01:00") == datetime(2026, 11, 20, 14, 30, tzinfo=UTC)
+
+
+def test_the_next_day_begins_a_second_past_local_midnight(in_auckland: None) -> None:
+    # 23:59:30 in Auckland (UTC+13 in summer) is 10:59:30 UTC.
+    assert ms_until_next_day(datetime(2026, 11, 25, 10, 59, 30, tzinfo=UTC)) == 31_000
+    # Just after midnight: the whole day ahead, and a second.
+    assert ms_until_next_day(datetime(2026, 11, 25, 11, 0, 0, tzinfo=UTC)) == 86_401_000
+
+
+def test_a_shorter_day_is_counted_as_the_clock_reads(in_auckland: None) -> None:
+    # Auckland springs forward on 27 September 2026 at 02:00 (a 23-hour day): from its
+    # midnight (12:00 UTC on the 26th, still UTC+12) to the next is 23 hours.
+    assert ms_until_next_day(datetime(2026, 9, 26, 12, 0, tzinfo=UTC)) == 23 * 3_600_000 + 1000
