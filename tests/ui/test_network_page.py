@@ -371,6 +371,28 @@ def test_follows_a_switch_to_the_dark_palette(
     assert not page.view.grab().isNull()
 
 
+@pytest.mark.parametrize("width", [1600, 1280, 1000, 700, 380])
+def test_the_key_keeps_every_entry_and_takes_more_lines_when_narrow(
+    qtbot: Any, people: list[int], make_page: Callable[[], NetworkPage], width: int
+) -> None:
+    page = make_page()
+    page.resize(width, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    legend = page.legend
+    lines = legend.lines(legend.width())
+    shown = [entry.text for line in lines for _, entry in line]
+    assert shown[-6:] == ["works with", "reports to", "mentors", "introduced", "friends", "other"]
+    assert len(shown) == 14  # four states, four closeness levels, six kinds of link
+    assert legend.height() == round(len(lines) * legend.sizeHint().height())
+    for line in lines:  # nothing runs past the edge
+        x, last = line[-1]
+        end = x + last.mark_width() + legend.fontMetrics().horizontalAdvance(last.text)
+        assert end <= legend.width() or len(line) == 1
+    if width >= 1600:
+        assert len(lines) == 1
+
+
 def test_a_cancelled_layout_saves_nothing(db: pw.SqliteDatabase, people: list[int]) -> None:
     from ally_desktop.ui.network.worker import MapRequest, compute
 
