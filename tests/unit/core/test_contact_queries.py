@@ -177,6 +177,27 @@ def test_sort_by_closeness(db: pw.SqliteDatabase, team: dict[str, int]) -> None:
     assert closeness == sorted(closeness, reverse=True)
 
 
+@pytest.mark.parametrize("descending", [False, True])
+def test_the_first_page_by_closeness_is_the_start_of_the_whole_list(
+    db: pw.SqliteDatabase, descending: bool
+) -> None:
+    """The first screenful and the whole list are read with different plans; namesakes
+    at the same closeness must still come in one order (else the list reloads)."""
+    for index in range(30):
+        _add(db, "Sam", "Lee", closeness=Closeness(index % 3 + 1))
+    _add(db, "Ana", "Lima", closeness=Closeness.ALLY)
+    query = ContactQuery(sort=SortKey.CLOSENESS, descending=descending)
+    whole = list(contact_ids(db, query))
+    assert len(whole) == 31
+    for size in (1, 5, 12, 20):
+        assert list(contact_ids(db, query, limit=size)) == whole[:size]
+    rows = rows_by_ids(db, whole)
+    for first, second in zip(whole, whole[1:], strict=False):
+        a, b = rows[first], rows[second]
+        if (a.name, a.closeness) == (b.name, b.closeness):
+            assert first < second, "namesakes at one closeness go by id"
+
+
 def test_sort_by_last_update(db: pw.SqliteDatabase, team: dict[str, int]) -> None:
     bob = team["bob"]
     update_contact(db, bob, dataclasses.replace(load_contact(db, bob).data, team="Design"))
