@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -192,7 +193,7 @@ def test_the_first_page_by_closeness_is_the_start_of_the_whole_list(
     for size in (1, 5, 12, 20):
         assert list(contact_ids(db, query, limit=size)) == whole[:size]
     rows = rows_by_ids(db, whole)
-    for first, second in zip(whole, whole[1:], strict=False):
+    for first, second in itertools.pairwise(whole):
         a, b = rows[first], rows[second]
         if (a.name, a.closeness) == (b.name, b.closeness):
             assert first < second, "namesakes at one closeness go by id"
