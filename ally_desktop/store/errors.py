@@ -45,6 +45,11 @@ class StorageUnavailableError(StoreError):
     """The file cannot be opened or read at all (removed drive, missing folder, I/O error)."""
 
 
+class RecoveryCancelledError(Exception):
+    """The user stopped a recovery: nothing was written at its target. Not a failure of
+    the store, so not a StoreError: nothing needs saying but what comes next."""
+
+
 # SQLite's extended codes that mean "no room": a full disk while writing, and no room to
 # create or grow the shared-memory file a WAL database needs even to be read, which
 # SQLite words as a mere "disk I/O error".

@@ -32,6 +32,7 @@ from ally_desktop.store.durable_files import fsync_folder
 from ally_desktop.store.errors import (
     DatabaseDamagedError,
     NewerSchemaError,
+    RecoveryCancelledError,
     StoreError,
 )
 from ally_desktop.store.health import (
@@ -173,6 +174,7 @@ def recover_into(
     *,
     progress: Progress | None = None,
     use_cli: bool | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> RecoveryReport:
     """Copy what can be read from ``damaged`` into a new, healthy database at ``target``.
 
@@ -180,7 +182,10 @@ def recover_into(
     the new file appears there only when it is complete and passes ``integrity_check``
     (built in a scratch folder beside it, so no half file is ever at the database path).
     ``use_cli``: try the ``sqlite3`` tool's ``.recover`` first (None: when it is on the
-    PATH). ``progress(step, done, total)`` is called between steps, from this thread.
+    PATH). ``progress(step, done, total)`` is called between steps, from this thread;
+    ``cancelled()`` is asked there too, and True stops the recovery with
+    RecoveryCancelledError before the next step (the scratch folder removed, nothing at
+    ``target``; once the new file is in place it is too late to stop).
     Raises NewerSchemaError for a file of a newer Ally (never downgraded), StoreError
     when there is no room or the result fails its check.
     """
@@ -203,7 +208,7 @@ def recover_into(
             f"{size_text(2 * size)}, {size_text(free)} are free."
         )
     report = RecoveryReport(damaged, target)
-    step = _Steps(progress, 3)  # copy, bring up to date, put in place; _copy_all adds its own
+    step = _Steps(progress, 3, cancelled)  # copy, bring up to date, put in place; and per table
     with tempfile.TemporaryDirectory(prefix=".ally-recover-", dir=target.parent) as scratch_dir:
         scratch = Path(scratch_dir)
         step("Copying the damaged file")
@@ -261,15 +266,20 @@ def recover_into(
 class _Steps:
     """Progress as steps done of steps known; steps are added as they become known."""
 
-    def __init__(self, progress: Progress | None, total: int) -> None:
+    def __init__(
+        self, progress: Progress | None, total: int, cancelled: Callable[[], bool] | None = None
+    ) -> None:
         self._progress = progress
         self._total = total
         self._done = 0
+        self._cancelled = cancelled
 
     def expect(self, more: int) -> None:
         self._total += more
 
     def __call__(self, name: str) -> None:
+        if self._cancelled is not None and self._cancelled():
+            raise RecoveryCancelledError("The recovery was stopped; nothing was written.")
         if self._progress is not None:
             self._progress(name, min(self._done, self._total - 1), self._total)
         self._done += 1

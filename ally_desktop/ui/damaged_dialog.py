@@ -5,7 +5,8 @@ At start-up, before the database is opened, :func:`resolve_damage` shows
 next to backups. The choices:
 
 * **Restore the backup of <date> (<N> people)**, when a backup passes its check;
-* **Recover what can be read** (a damaged file), with a progress dialog and a report;
+* **Recover what can be read** (a damaged file), with a progress dialog (Cancel stops it
+  after its current step and brings the choices back) and a report;
 * **Start with an empty data file** (a file that is not Ally's, or an empty one);
 * **Quit**, which leaves everything as it is.
 
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QProgressDialog,
+    QPushButton,
     QSizePolicy,
     QSpacerItem,
     QVBoxLayout,
@@ -48,7 +50,7 @@ from ally_desktop.store.backups import (
     list_backups,
     restore_backup,
 )
-from ally_desktop.store.errors import StoreError
+from ally_desktop.store.errors import RecoveryCancelledError, StoreError
 from ally_desktop.store.health import (
     Health,
     HealthKind,
@@ -267,6 +269,8 @@ def resolve_damage(paths: DataPaths, health: Health, parent: QWidget | None = No
                     log.info("recovered: %s", line)
                 _tell(parent, report.summary(), aside, [*report.notes, *report.lines()])
             return True
+        except RecoveryCancelledError:
+            log.info("the recovery was stopped: the choices again")
         except (StoreError, OSError) as exc:
             log.error("%s failed: %s", choice, exc)
             if isinstance(exc, RestoreRefusedError):
@@ -305,8 +309,16 @@ class _Bridge(QObject):
     finished = Signal()
 
 
+STOPPING_TEXT = "Stopping after this step…"
+
+
 def run_recovery(damaged: Path, target: Path, parent: QWidget | None = None) -> RecoveryReport:
-    """``recover_into`` on a worker thread, with a progress dialog; raises what it raised."""
+    """``recover_into`` on a worker thread, with a progress dialog; raises what it raised.
+
+    Cancel (or closing the dialog) stops it before its next step: the dialog stays,
+    saying so, until the step ends, then RecoveryCancelledError is raised here (nothing
+    written at ``target``).
+    """
     # Loaded here: every start diagnoses the file, few ever recover one.
     from ally_desktop.store.recovery import RecoveryReport, recover_into
 
@@ -314,26 +326,41 @@ def run_recovery(damaged: Path, target: Path, parent: QWidget | None = None) -> 
     progress = QProgressDialog("Copying the damaged file…", "", 0, 0, parent)
     progress.setObjectName("recoveryProgress")
     progress.setWindowTitle(f"{APP_NAME}: recovering")
-    progress.setCancelButton(None)
+    cancel_button = QPushButton("Cancel")
+    cancel_button.setObjectName("recoveryCancel")
+    progress.setCancelButton(cancel_button)
     progress.setWindowModality(Qt.WindowModality.ApplicationModal)
     progress.setMinimumDuration(0)
     progress.setMinimumWidth(420)
     outcome: dict[str, object] = {}
+    stop = threading.Event()
 
     def show(step: str, done: int, total: int) -> None:
+        if stop.is_set():
+            return
         progress.setMaximum(total)
         progress.setValue(done)
         progress.setLabelText(f"{step}…")
 
+    def stopping() -> None:
+        # QProgressDialog hides itself when cancelled: it comes back to say why it waits.
+        stop.set()
+        cancel_button.setEnabled(False)
+        progress.setLabelText(STOPPING_TEXT)
+        progress.show()
+
     def work() -> None:
         try:
-            outcome["report"] = recover_into(damaged, target, progress=bridge.progressed.emit)
+            outcome["report"] = recover_into(
+                damaged, target, progress=bridge.progressed.emit, cancelled=stop.is_set
+            )
         except BaseException as exc:  # carried back to Qt's thread and raised there
             outcome["error"] = exc
         finally:
             bridge.finished.emit()
 
     loop = QEventLoop()
+    progress.canceled.connect(stopping)
     bridge.progressed.connect(show)
     bridge.finished.connect(loop.quit)
     worker = threading.Thread(target=work, name="ally-recover", daemon=True)

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QLabel, QMessageBox
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressDialog, QPushButton
 
 from ally_desktop.core.demo import generate_demo
 from ally_desktop.paths import DataPaths, ensure_data_dir
@@ -304,6 +305,58 @@ def test_a_failed_restore_then_quit_puts_the_file_back(
     assert "the disk is full" in told[0]
     assert digest(data.database) == before  # back where it was: the next start finds it
     assert aside_files(data) == []
+
+
+class _CancelOnShow(QObject):
+    """Clicks the recovery's Cancel as its progress dialog appears (before the work
+    starts, so the test does not race it), and notes what the dialog then says."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.clicked = False
+        self.said: list[str] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            event.type() == QEvent.Type.Show
+            and isinstance(watched, QProgressDialog)
+            and watched.objectName() == "recoveryProgress"
+            and not self.clicked
+        ):
+            self.clicked = True  # before the click: it shows the dialog again
+            button = watched.findChild(QPushButton, "recoveryCancel")
+            assert button is not None
+            assert button.isEnabled()
+            button.click()
+            self.said.append(watched.labelText())
+            assert not button.isEnabled(), "one Cancel is enough"
+            assert watched.isVisible(), "the dialog stays until the step ends"
+        return False
+
+
+def test_a_cancelled_recovery_brings_the_choices_back_and_changes_nothing(
+    qtbot: Any,
+    data: DataPaths,
+    answer: Callable[..., list[DamagedDialog]],
+    told: list[str],
+) -> None:
+    before = digest(data.database)
+    asked = answer(Choice.RECOVER, Choice.QUIT)
+    canceller = _CancelOnShow()
+    app = QApplication.instance()
+    assert app is not None
+    app.installEventFilter(canceller)
+    try:
+        assert not resolve_damage(data, diagnose(data.database))
+    finally:
+        app.removeEventFilter(canceller)
+
+    assert canceller.said == [damaged_dialog.STOPPING_TEXT]
+    assert len(asked) == 2, "stopped: the choices again, no error"
+    assert told == []
+    assert digest(data.database) == before  # put back for the next start
+    assert aside_files(data) == []
+    assert sorted(p.name for p in data.root.iterdir() if p.name.startswith(".ally-")) == []
 
 
 def test_a_file_that_is_not_allys_can_be_set_aside_for_a_fresh_start(

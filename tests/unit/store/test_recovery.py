@@ -25,7 +25,7 @@ import pytest
 from ally_desktop.core.demo import generate_demo
 from ally_desktop.store import health, migrations, recovery, schedule
 from ally_desktop.store.db import close_database, open_database
-from ally_desktop.store.errors import NewerSchemaError
+from ally_desktop.store.errors import NewerSchemaError, RecoveryCancelledError
 from ally_desktop.store.health import (
     Health,
     HealthKind,
@@ -630,3 +630,54 @@ def test_the_real_sqlite3_tool_helps_or_steps_aside(healthy: Path, tmp_path: Pat
     assert report.method in ("row by row", "sqlite3 .recover, then row by row")
     assert report.people >= 0.85 * PEOPLE
     assert_healthy_ally_file(tmp_path / "new.sqlite3")
+
+
+# -- stopping ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("after_steps", [0, 1, 3, 6])
+def test_a_stopped_recovery_leaves_no_file_and_no_scratch(
+    healthy: Path, tmp_path: Path, after_steps: int
+) -> None:
+    """Asked at each step, "stop" ends the recovery before the next: nothing at the
+    target, no scratch folder beside it, the damaged file as it was."""
+    garble_pages(healthy, some_pages(healthy, 3, seed=2), seed=2)
+    before = digest(healthy)
+    target = tmp_path / "out" / "ally.sqlite3"
+    target.parent.mkdir()
+    steps: list[str] = []
+
+    def cancelled() -> bool:
+        return len(steps) >= after_steps
+
+    with pytest.raises(RecoveryCancelledError):
+        recover_into(
+            healthy,
+            target,
+            use_cli=False,
+            progress=lambda step, _done, _total: steps.append(step),
+            cancelled=cancelled,
+        )
+    assert len(steps) == after_steps
+    assert list(target.parent.iterdir()) == []
+    assert digest(healthy) == before
+
+
+def test_a_recovery_never_stopped_asks_at_every_step(healthy: Path, tmp_path: Path) -> None:
+    asked: list[bool] = []
+
+    def cancelled() -> bool:
+        asked.append(True)
+        return False
+
+    steps: list[str] = []
+    recover_into(
+        healthy,
+        tmp_path / "new.sqlite3",
+        use_cli=False,
+        progress=lambda step, _done, _total: steps.append(step),
+        cancelled=cancelled,
+    )
+    assert_healthy_ally_file(tmp_path / "new.sqlite3")
+    assert steps[-1] == "Done"
+    assert len(asked) == len(steps) - 1  # every step but the report of the end
