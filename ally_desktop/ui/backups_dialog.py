@@ -46,6 +46,7 @@ from ally_desktop.store.backups import (
     read_details,
 )
 from ally_desktop.store.errors import StoreError
+from ally_desktop.ui.busy import busy_cursor
 from ally_desktop.ui.look import Tone, set_tone
 
 log = logging.getLogger(__name__)
@@ -262,16 +263,14 @@ class BackupsDialog(QDialog):
         if answer != QMessageBox.StandardButton.Yes:
             return None
         self.show_error("")
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            info = self._restore(chosen.path)
+            with busy_cursor():
+                info = self._restore(chosen.path)
         except (StoreError, OSError) as exc:
             log.warning("restore of %s: %s", chosen.path, exc)
             self.show_error(str(exc))
             self.reload(select=chosen.path)
             return None
-        finally:
-            QGuiApplication.restoreOverrideCursor()
         self.restored.emit(info)
         self.accept()
         return info

@@ -15,6 +15,7 @@ from PySide6.QtGui import QUndoStack
 from ally_desktop.core import topics
 from ally_desktop.core.topics import TopicConflictError, TopicMerge, TopicRename
 from ally_desktop.store.errors import user_facing_errors
+from ally_desktop.ui.busy import busy_cursor
 from ally_desktop.ui.contacts.commands import ChangeSet, ContactChanges
 from ally_desktop.ui.undo import RecordedCommand
 
@@ -42,14 +43,18 @@ class MergeTopics(_TopicCommand):
 
     def _redo(self) -> ChangeSet:
         try:
-            self.merge = topics.merge_topics(self._db, self.merge.merged_ids, self.merge.kept_id)
+            with busy_cursor():  # a topic thousands of people list: most of a second
+                self.merge = topics.merge_topics(
+                    self._db, self.merge.merged_ids, self.merge.kept_id
+                )
         except TopicConflictError as exc:
             raise TopicChangeLostError(str(exc)) from exc
         return ChangeSet(self.merge.people, membership=True)
 
     def _undo(self) -> ChangeSet:
         try:
-            people = topics.undo_merge(self._db, self.merge)
+            with busy_cursor():
+                people = topics.undo_merge(self._db, self.merge)
         except TopicConflictError as exc:
             raise TopicChangeLostError(str(exc)) from exc
         return ChangeSet(people, membership=True)

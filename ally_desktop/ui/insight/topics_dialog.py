@@ -12,7 +12,6 @@ from typing import Any
 
 import peewee as pw
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -35,6 +34,7 @@ from ally_desktop.core.topics import (
     list_topics,
 )
 from ally_desktop.store.errors import StoreError
+from ally_desktop.ui.busy import busy_cursor
 from ally_desktop.ui.insight.topic_commands import TopicEditing
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -231,15 +231,13 @@ class TopicsDialog(QDialog):
         keep_id = self.keep.currentData()
         if len(checked) < 2 or keep_id is None:
             return False
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            merge = self._editing.merge([u.id for u in checked], int(keep_id))
+            with busy_cursor():
+                merge = self._editing.merge([u.id for u in checked], int(keep_id))
         except (TopicConflictError, TopicNotFoundError, StoreError) as exc:
             self._say(str(exc))
             self.model.reload()
             return False
-        finally:
-            QGuiApplication.restoreOverrideCursor()
         self.model.set_checked([])
         self.model.reload()
         people = len(merge.people)

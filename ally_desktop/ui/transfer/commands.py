@@ -23,6 +23,7 @@ from ally_desktop.core.transfer.importing import (
     apply_import,
     undo_import,
 )
+from ally_desktop.ui.busy import busy_cursor
 from ally_desktop.ui.contacts.commands import ChangeSet, ContactChanges
 from ally_desktop.ui.undo import RecordedCommand
 
@@ -61,19 +62,22 @@ class ImportCommand(RecordedCommand):
         self._changes = changes
         self.done = done
 
+    # Seconds for tens of thousands of people, on the GUI thread: the cursor says so.
     def _redo(self) -> ChangeSet:
         done = self.done
-        done.outcome = apply_import(
-            self._db,
-            done.plan,
-            done.choices,
-            done.default,
-            reuse_ids=done.outcome.created_ids,
-        )
+        with busy_cursor():
+            done.outcome = apply_import(
+                self._db,
+                done.plan,
+                done.choices,
+                done.default,
+                reuse_ids=done.outcome.created_ids,
+            )
         return ChangeSet(done.touched(), membership=True)
 
     def _undo(self) -> ChangeSet:
-        undo_import(self._db, self.done.outcome)
+        with busy_cursor():
+            undo_import(self._db, self.done.outcome)
         return ChangeSet(self.done.touched(), membership=True)
 
     def _announce(self, change: ChangeSet) -> None:
