@@ -42,165 +42,50 @@ Ties go by name, then id: the order is fully determined by the data and the cloc
 People in the trash never appear; archived people only when asked (as in the Contacts
 list). Interactions in the trash are not evidence.
 
-How it stays fast (100,000 people, 1,000,000 interactions)
-    1. One SQL statement turns every piece of evidence into a row (person, points, which
-       evidence, interaction id) from the full-text hits and the topic's listings, sums
-       them per person (GROUP BY) and orders people by an upper bound of their score
-       that needs no further reads: their evidence with every interaction counted as new.
-    2. Python walks that order a chunk at a time: one query reads the chunk's closeness
-       and last interaction, which tightens the bound; only those who can still enter the
-       page get their matching interactions' dates read (one query) and are scored
-       exactly. It stops once the next bound times the largest multiplier (1.8) falls
-       below the page's last place: nobody further can enter it. The result is the exact
-       ranking of the formula (tests compare it with a plain computation of every score).
-    3. Only the page's people get their reasons built (names of related topics, the words
-       around the match, the most recent matching interaction).
+The terms (the formula's numbers, what a typed topic searches) are in
+``core.expertise_formula``; how the page is found fast, in ``core.expertise_ranking``;
+the words around a match, in ``core.snippets``.
 """
 
 from __future__ import annotations
 
-import bisect
-import math
 import sqlite3
-import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from enum import Enum
 from typing import Any
 
 import peewee as pw
 
+from ally_desktop.core.expertise_formula import (
+    FIELD_BITS,
+    PAGE,
+    RELATED_POINTS,
+    TEXT_FIELDS,
+    ReasonKind,
+    TopicSearch,
+    interaction_points,
+    listed_points,
+    topic_search,
+)
+from ally_desktop.core.expertise_ranking import Candidate, rank
 from ally_desktop.core.records import MONTH_NAMES, Closeness
-from ally_desktop.core.relative_time import days_ago_text, local_days_since, parse_utc
-from ally_desktop.core.text import clean_line
+from ally_desktop.core.relative_time import days_ago_text, local_days_since
+from ally_desktop.core.snippets import snippet
 from ally_desktop.core.timeline import kind_label
-from ally_desktop.core.topics import TopicRef, name_words, related_topics, resolve_topic
-from ally_desktop.store import search
+from ally_desktop.core.topics import name_words
 from ally_desktop.store.db import id_batches, sqlite_connection
 
-# --- the formula ------------------------------------------------------------------------
-EXPERTISE_POINTS = 10.0
-POSITION_BONUS = 0.5  # per place before the fourth
-BONUS_PLACES = 3
-RELATED_POINTS = 5.0
-INTERACTION_POINTS = 2.0  # × log2(1 + sum of freshness)
-FRESHNESS_HALF_LIFE_DAYS = 365.0
-CLOSENESS_FACTORS: dict[Closeness, float] = {
-    Closeness.INNER_CIRCLE: 1.5,
-    Closeness.ALLY: 1.25,
-    Closeness.ACQUAINTANCE: 1.0,
-    Closeness.OTHER: 0.8,
-}
-RECENCY_FLOOR = 0.8
-RECENCY_SPAN = 0.4
-RECENCY_HALF_LIFE_DAYS = 180.0
-MAX_FACTOR = max(CLOSENESS_FACTORS.values()) * (RECENCY_FLOOR + RECENCY_SPAN)
-_FACTOR_OF_LEVEL = {int(level): factor for level, factor in CLOSENESS_FACTORS.items()}
-
-PAGE = 50
-_CHUNK = 256
-_EPSILON = 1e-9  # a bound computed in SQL may differ from Python's in the last bit
-
-
-class ReasonKind(Enum):
-    EXPERTISE = "expertise"
-    RELATED = "related_topic"
-    JOB_TITLE = "job_title"
-    TEAM = "team"
-    NOTES = "notes"
-    AMBITIONS = "ambitions"
-    INTERACTIONS = "interactions"
-
-
-# The person's own fields searched, with their points and the bit each sets in a mask.
-TEXT_FIELDS: tuple[tuple[ReasonKind, str, float, str], ...] = (
-    (ReasonKind.JOB_TITLE, "job_title", 4.0, "Job title"),
-    (ReasonKind.TEAM, "team", 3.0, "Team"),
-    (ReasonKind.NOTES, "notes", 4.0, "Notes"),
-    (ReasonKind.AMBITIONS, "ambitions", 2.0, "Ambitions"),
-)
-INTERACTION_COLUMNS = "{title notes exchange_note}"
-
-
-def listed_points(position: int) -> float:
-    """Points for listing the topic at ``position`` (0: first) among their topics."""
-    return EXPERTISE_POINTS + POSITION_BONUS * max(0, BONUS_PLACES - position)
-
-
-_FIELD_BITS = tuple((1 << i, spec) for i, spec in enumerate(TEXT_FIELDS))
-
-
-def text_points(mask: int) -> float:
-    """Points for the fields whose bits are set in ``mask`` (in TEXT_FIELDS order)."""
-    return sum(points for bit, (_, _, points, _) in _FIELD_BITS if mask & bit)
-
-
-def freshness(occurred_at: str, now: datetime) -> float:
-    """How much one interaction counts: 1 today, halving every year (never more than 1)."""
-    age_days = (now - parse_utc(occurred_at)).total_seconds() / 86400
-    return float(0.5 ** (max(0.0, age_days) / FRESHNESS_HALF_LIFE_DAYS))
-
-
-def interaction_points(total_freshness: float) -> float:
-    return INTERACTION_POINTS * math.log2(1 + total_freshness)
-
-
-def closeness_factor(closeness: Closeness) -> float:
-    return CLOSENESS_FACTORS[closeness]
-
-
-def recency_factor(last_interaction_at: str | None, now: datetime) -> float:
-    """1.2 for someone seen today, 1.0 six months ago, towards 0.8; 0.8 if never."""
-    if not last_interaction_at:
-        return RECENCY_FLOOR
-    days = max(0.0, (now - parse_utc(last_interaction_at)).total_seconds() / 86400)
-    return float(RECENCY_FLOOR + RECENCY_SPAN * 0.5 ** (days / RECENCY_HALF_LIFE_DAYS))
-
-
-def score(
-    evidence: float, closeness: Closeness, last_interaction_at: str | None, now: datetime
-) -> float:
-    return evidence * closeness_factor(closeness) * recency_factor(last_interaction_at, now)
-
-
-# --- what is searched -------------------------------------------------------------------
-@dataclass(frozen=True)
-class TopicSearch:
-    """What a typed topic searches for: the topic it names (if any), the phrases (its
-    name and aliases, or the text as typed) and the topics that hold them."""
-
-    text: str
-    topic: TopicRef | None
-    phrases: tuple[str, ...]
-    related: tuple[TopicRef, ...]
-    expression: str | None  # the full-text MATCH of the phrases, any column
-
-    def matches(self, column_filter: str) -> str:
-        """The MATCH expression restricted to some columns ("{notes}")."""
-        assert self.expression is not None
-        return f"{column_filter} : ({self.expression})"
-
-    @property
-    def label(self) -> str:
-        return self.topic.name if self.topic else clean_line(self.text)
-
-
-def phrase_expression(phrases: Sequence[str]) -> str | None:
-    """``"pricing"* OR "price list"*``: each phrase a run of words, the last a prefix."""
-    terms = []
-    for phrase in phrases:
-        words = search.query_words(phrase)
-        if words:
-            terms.append('"' + " ".join(words).replace('"', '""') + '"*')
-    return " OR ".join(dict.fromkeys(terms)) or None
-
-
-def topic_search(db: pw.SqliteDatabase, text: str) -> TopicSearch:
-    topic = resolve_topic(db, text)
-    phrases = topic.names if topic else (clean_line(text),)
-    related = related_topics(db, phrases, exclude=topic.id if topic else None)
-    return TopicSearch(text, topic, phrases, tuple(related), phrase_expression(phrases))
+__all__ = [
+    "PAGE",
+    "Expert",
+    "Reason",
+    "ReasonKind",
+    "TopicSearch",
+    "WhoResult",
+    "short_date",
+    "topic_search",
+    "who_can_help",
+]
 
 
 # --- results ----------------------------------------------------------------------------
@@ -298,224 +183,6 @@ class WhoResult:
     more: bool  # people may rank after this page
 
 
-# --- the ranking ------------------------------------------------------------------------
-# Step 1 gives each piece of evidence as a row (person, points, code, interaction id) and
-# sums them per person. ``code`` says which evidence it was, for the reasons: bits 0-3 the
-# fields that mention it (each field's query returns a person once, so the sum is their
-# OR), bits 8-15 the listed position + 1 (a person lists a topic once), bit 16 a related
-# topic (one row per person).
-_LISTED_SHIFT = 8
-_RELATED_BIT = 1 << 16
-_MAX_POSITION = 254
-
-
-def decode(code: int) -> tuple[int | None, bool, int]:
-    """(listed position or None, lists a related topic, field mask)."""
-    listed = (code >> _LISTED_SHIFT) & 0xFF
-    return (listed - 1 if listed else None, bool(code & _RELATED_BIT), code & 0xF)
-
-
-@dataclass
-class _Candidate:
-    contact_id: int
-    position: int | None
-    related: bool
-    mask: int
-    interactions: int
-    interaction_ids: str
-    name: str
-    sort_name: str
-    organization: str
-    job_title: str
-    closeness: Closeness
-    archived: bool
-    last_interaction_at: str | None
-    recency: float
-    freshness: float = 0.0
-    latest: tuple[str, int] | None = None  # (occurred_at, id) of the newest matching one
-    score: float = 0.0
-
-    @property
-    def static_points(self) -> float:
-        listed = 0.0 if self.position is None else listed_points(self.position)
-        return listed + (RELATED_POINTS if self.related else 0.0) + text_points(self.mask)
-
-    @property
-    def factor(self) -> float:
-        return closeness_factor(self.closeness)
-
-    def rank_key(self) -> tuple[float, str, int]:
-        return (-self.score, self.sort_name, self.contact_id)
-
-
-def _evidence_sql(found: TopicSearch) -> tuple[str, dict[str, object]]:
-    """The statement of step 1 and its parameters."""
-    params: dict[str, object] = {}
-    sources: list[str] = []
-    if found.topic is not None:
-        params["topic"] = found.topic.id
-        sources.append(
-            f"SELECT contact_id, {EXPERTISE_POINTS!r} + {POSITION_BONUS!r}"
-            f" * max(0, {BONUS_PLACES} - position),"
-            f" (min(position, {_MAX_POSITION}) + 1) << {_LISTED_SHIFT}, NULL"
-            " FROM contact_topic WHERE topic_id = :topic"
-        )
-    if found.related:
-        ids = ",".join(str(int(ref.id)) for ref in found.related)
-        sources.append(
-            f"SELECT contact_id, {RELATED_POINTS!r}, {_RELATED_BIT}, NULL FROM contact_topic"
-            f" WHERE topic_id IN ({ids}) GROUP BY contact_id"
-        )
-    for bit, (_, column, points, _) in _FIELD_BITS:
-        params[column] = found.matches("{" + column + "}")
-        sources.append(
-            f"SELECT rowid, {points!r}, {bit}, NULL FROM contact_fts"
-            f" WHERE contact_fts MATCH :{column}"
-        )
-    params["interactions"] = found.matches(INTERACTION_COLUMNS)
-    sources.append(
-        "SELECT p.contact_id, 0.0, 0, f.rowid FROM interaction_fts f"
-        " JOIN interaction_participant p ON p.interaction_id = f.rowid"
-        " WHERE interaction_fts MATCH :interactions"
-        " AND f.rowid NOT IN (SELECT id FROM interaction WHERE trashed_at IS NOT NULL)"
-    )
-    sql = (
-        "WITH ev (cid, points, code, iid) AS (" + " UNION ALL ".join(sources) + ")"
-        f" SELECT cid, code, n, ids, points + {INTERACTION_POINTS!r} * log2(1 + n) AS bound"
-        " FROM (SELECT cid, sum(points) AS points, sum(code) AS code, count(iid) AS n,"
-        " group_concat(iid) AS ids FROM ev GROUP BY cid) ORDER BY bound DESC"
-    )
-    return sql, params
-
-
-def _people_sql(include_archived: bool, marks: str, levels: Sequence[int]) -> str:
-    """The people of a chunk who are outside the trash (and not archived, unless asked)
-    and close enough (``levels``) to reach the page."""
-    archived = "" if include_archived else " AND archived = 0"
-    close = ""
-    if len(levels) < len(CLOSENESS_FACTORS):
-        # "+closeness": by id (the chunk's few rows), not through contact_by_closeness.
-        close = f" AND +closeness IN ({','.join(str(int(level)) for level in levels)})"
-    return (
-        "SELECT id, full_name, sort_name, organization, job_title, closeness, archived,"
-        f" last_interaction_at FROM contact WHERE id IN ({marks}) AND trashed_at IS NULL"
-        f"{archived}{close}"
-    )
-
-
-def _ensure_math(conn: sqlite3.Connection) -> None:
-    """SQLite builds without its math functions lack log2: give it Python's."""
-    try:
-        conn.execute("SELECT log2(2)").fetchone()
-    except sqlite3.OperationalError:
-        conn.create_function("log2", 1, math.log2, deterministic=True)
-
-
-class _Ranking:
-    """Step 2: the exact top ``want`` from the stream of step 1, which comes ordered by
-    evidence with every interaction counted as new: times the largest multiplier, a
-    bound nobody later in the stream can beat."""
-
-    def __init__(
-        self, conn: sqlite3.Connection, want: int, include_archived: bool, now: datetime
-    ) -> None:
-        self._conn = conn
-        self._want = want
-        self._include_archived = include_archived
-        self._now = now
-        self.scored: list[_Candidate] = []
-        self._best: list[float] = []  # the best ``want`` scores so far, ascending
-        self.more = False
-
-    @property
-    def threshold(self) -> float:
-        """The score to beat (or tie) to enter the page; -inf while it is not full."""
-        return self._best[0] if len(self._best) >= self._want else -math.inf
-
-    def run(self, cursor: sqlite3.Cursor) -> None:
-        while rows := cursor.fetchmany(_CHUNK):
-            last = len(rows)
-            threshold = self.threshold - _EPSILON
-            for index, row in enumerate(rows):
-                if row[4] * MAX_FACTOR < threshold:
-                    last = index
-                    break
-            self._evaluate(rows[:last])
-            if last < len(rows) or rows[-1][4] * MAX_FACTOR < self.threshold - _EPSILON:
-                self.more = True
-                return
-
-    def _evaluate(self, rows: list[tuple[Any, ...]]) -> None:
-        """Score a chunk: each person's multiplier first (one query), which tightens the
-        bound; the dates of their matching interactions only for those still in reach."""
-        if not rows:
-            return
-        evidence = {row[0]: row for row in rows}
-        exact: list[_Candidate] = []
-        best_recency = RECENCY_FLOOR + RECENCY_SPAN
-        # Only the closeness levels that can still reach the page with the chunk's best
-        # bound (the first row): SQLite leaves out the others (most, when many tie).
-        reach = rows[0][4] * best_recency
-        levels = [
-            level
-            for level, factor in _FACTOR_OF_LEVEL.items()
-            if reach * factor >= self.threshold - _EPSILON
-        ]
-        if len(levels) < len(_FACTOR_OF_LEVEL):
-            self.more = True
-        if not levels:
-            return
-        for batch, marks in id_batches(list(evidence)):
-            sql = _people_sql(self._include_archived, marks, levels)
-            for cid, name, sort_name, org, title, level, archived, last in self._conn.execute(
-                sql, batch
-            ):
-                bound = evidence[cid][4] * _FACTOR_OF_LEVEL[level]
-                if bound * best_recency < self.threshold - _EPSILON:
-                    self.more = True
-                    continue
-                recency = recency_factor(last, self._now)
-                if bound * recency < self.threshold - _EPSILON:
-                    self.more = True
-                    continue
-                _, code, n, ids, _ = evidence[cid]
-                position, related, mask = decode(code)
-                exact.append(
-                    _Candidate(
-                        cid, position, related, mask, n, ids or "", name, sort_name, org,
-                        title, Closeness(level), bool(archived), last, recency,
-                    )
-                )  # fmt: skip
-        self._read_interactions([c for c in exact if c.interactions])
-        for candidate in sorted(exact, key=lambda c: c.contact_id):
-            evidence_points = candidate.static_points + interaction_points(candidate.freshness)
-            candidate.score = evidence_points * candidate.factor * candidate.recency
-            if candidate.score < self.threshold:
-                self.more = True
-                continue
-            self.scored.append(candidate)
-            bisect.insort(self._best, candidate.score)
-            if len(self._best) > self._want:
-                del self._best[0]
-                self.more = True
-
-    def _read_interactions(self, chunk: list[_Candidate]) -> None:
-        """Exact freshness: the dates of each person's matching interactions."""
-        owners: dict[int, list[_Candidate]] = {}
-        for c in chunk:
-            for iid in c.interaction_ids.split(","):
-                owners.setdefault(int(iid), []).append(c)
-        for batch, marks in id_batches(sorted(owners)):
-            for iid, occurred_at in self._conn.execute(
-                f"SELECT id, occurred_at FROM interaction WHERE id IN ({marks})", batch
-            ):
-                weight = freshness(occurred_at, self._now)
-                for c in owners[iid]:
-                    c.freshness += weight
-                    if c.latest is None or (occurred_at, iid) > c.latest:
-                        c.latest = (occurred_at, iid)
-
-
 def who_can_help(
     db: pw.SqliteDatabase,
     text: str,
@@ -535,17 +202,10 @@ def who_can_help(
     if found.expression is None or limit <= 0:
         return WhoResult(found, [], offset, False)
     conn = sqlite_connection(db)
-    _ensure_math(conn)
     want = offset + limit
-    sql, params = _evidence_sql(found)
-    ranking = _Ranking(conn, want, include_archived, now)
-    with db.atomic():  # one consistent read: the stream and the reads it leads to
-        cursor = conn.execute(sql, params)
-        try:
-            ranking.run(cursor)
-        finally:
-            cursor.close()
-        ranked = sorted(ranking.scored, key=_Candidate.rank_key)
+    with db.atomic():  # one consistent read: every statement below sees the same data
+        ranking, _ = rank(conn, found, want, include_archived, now)
+        ranked = sorted(ranking.scored, key=Candidate.rank_key)
         page = ranked[offset:want]
         experts = _describe(conn, found, page)
     more = ranking.more or len(ranked) > want
@@ -553,7 +213,7 @@ def who_can_help(
 
 
 # --- the reasons --------------------------------------------------------------------------
-def _describe(conn: sqlite3.Connection, found: TopicSearch, page: list[_Candidate]) -> list[Expert]:
+def _describe(conn: sqlite3.Connection, found: TopicSearch, page: list[Candidate]) -> list[Expert]:
     ids = [c.contact_id for c in page]
     related = _related_names(conn, found, [c.contact_id for c in page if c.related])
     texts = _texts(conn, [c.contact_id for c in page if c.mask])
@@ -578,7 +238,7 @@ def _describe(conn: sqlite3.Connection, found: TopicSearch, page: list[_Candidat
                 f"Also lists {shown}" if c.position is not None else f"Lists {shown} as expertise"
             )
             reasons.append(Reason(ReasonKind.RELATED, RELATED_POINTS, text, shown))
-        for bit, (kind, column, points, label) in _FIELD_BITS:
+        for bit, (kind, column, points, label) in FIELD_BITS:
             if c.mask & bit:
                 value = texts.get(c.contact_id, {}).get(column, "")
                 words = snippet(value, phrases)
@@ -605,7 +265,7 @@ def _describe(conn: sqlite3.Connection, found: TopicSearch, page: list[_Candidat
     return experts
 
 
-def _interaction_reason(c: _Candidate, row: tuple[str, str, str] | None) -> Reason:
+def _interaction_reason(c: Candidate, row: tuple[str, str, str] | None) -> Reason:
     local_date, kind, title = row or ("", "", "")
     day = date.fromisoformat(local_date) if local_date else None
     what = title or kind_label(kind)
@@ -666,64 +326,3 @@ def _interactions(conn: sqlite3.Connection, ids: list[int]) -> dict[int, tuple[s
         ):
             found[iid] = (local_date, kind, title)
     return found
-
-
-# --- snippets -------------------------------------------------------------------------------
-SNIPPET_WORDS_BEFORE = 4
-SNIPPET_WORDS_AFTER = 6
-SHORT_TEXT = 60  # a job title or a team is shown whole
-
-
-@dataclass
-class _Word:
-    start: int
-    end: int
-    folded: str = field(default="")
-
-
-def _words_of(text: str) -> list[_Word]:
-    words: list[_Word] = []
-    start: int | None = None
-    for i, ch in enumerate(text):
-        token = unicodedata.category(ch)[0] in "LNM" or unicodedata.category(ch) == "Co"
-        if token and start is None:
-            start = i
-        elif not token and start is not None:
-            words.append(_Word(start, i))
-            start = None
-    if start is not None:
-        words.append(_Word(start, len(text)))
-    for word in words:
-        word.folded = search.fold(text[word.start : word.end])
-    return words
-
-
-def snippet(text: str, phrases: Sequence[Sequence[str]]) -> str:
-    """The words around the first match of a phrase in ``text``: "…every pricing
-    decision since 2015." Short texts are given whole; one line, no line breaks."""
-    flat = " ".join(text.split())
-    if len(flat) <= SHORT_TEXT:
-        return flat
-    words = _words_of(flat)
-    folded = [w.folded for w in words]
-    hit: tuple[int, int] | None = None
-    for phrase in phrases:
-        n = len(phrase)
-        for i in range(len(folded) - n + 1):
-            if folded[i : i + n - 1] == list(phrase[:-1]) and folded[i + n - 1].startswith(
-                phrase[-1]
-            ):
-                if hit is None or i < hit[0]:
-                    hit = (i, n)
-                break
-    first, n = hit if hit else (0, 1)
-    lo = max(0, first - SNIPPET_WORDS_BEFORE)
-    hi = min(len(words), first + n + SNIPPET_WORDS_AFTER)
-    start = 0 if lo == 0 else words[lo].start
-    end = len(flat) if hi == len(words) else words[hi - 1].end
-    shown = flat[start:end].strip()
-    if end == len(flat) or flat[end:].strip() in (".", "!", "?"):
-        shown = flat[start:].strip()
-    else:
-        shown += "…"
-    return ("…" if start > 0 else "") + shown

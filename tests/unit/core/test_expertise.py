@@ -9,20 +9,22 @@ from typing import Any
 import peewee as pw
 import pytest
 
-from ally_desktop.core import expertise
+from ally_desktop.core import expertise as who
+from ally_desktop.core import expertise_formula as formula
+from ally_desktop.core import expertise_ranking as fast
 from ally_desktop.core.contacts import create_contact, load_contact, trash_contacts, update_contact
 from ally_desktop.core.demo import generate_demo
-from ally_desktop.core.expertise import (
+from ally_desktop.core.expertise import who_can_help
+from ally_desktop.core.expertise_formula import (
     CLOSENESS_FACTORS,
     ReasonKind,
     interaction_points,
     listed_points,
     recency_factor,
-    snippet,
     topic_search,
-    who_can_help,
 )
 from ally_desktop.core.records import Closeness, ContactData
+from ally_desktop.core.snippets import snippet
 from ally_desktop.core.timeline import (
     InteractionData,
     create_interaction,
@@ -54,7 +56,7 @@ def _log(
     return create_interaction(db, data)
 
 
-def _who(db: pw.SqliteDatabase, text: str, **kwargs: Any) -> list[expertise.Expert]:
+def _who(db: pw.SqliteDatabase, text: str, **kwargs: Any) -> list[who.Expert]:
     return who_can_help(db, text, now=NOW, **kwargs).experts
 
 
@@ -94,7 +96,7 @@ def test_expertise_beats_notes_beats_one_old_interaction(db: pw.SqliteDatabase) 
 
 
 def _short(moment: datetime) -> str:
-    return expertise.short_date(moment.date())
+    return who.short_date(moment.date())
 
 
 def test_closeness_outweighs_a_bare_listing_as_documented(db: pw.SqliteDatabase) -> None:
@@ -369,7 +371,7 @@ def _brute_force(
         if tid in related
     }:
         evidence[cid] = evidence.get(cid, 0.0) + 5.0
-    for _, column, points, _ in expertise.TEXT_FIELDS:
+    for _, column, points, _ in formula.TEXT_FIELDS:
         for (cid,) in conn.execute(
             "SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?",
             [found.matches("{" + column + "}")],
@@ -383,7 +385,7 @@ def _brute_force(
         " WHERE interaction_fts MATCH ?",
         [found.matches("{title notes exchange_note}")],
     ):
-        fresh[cid] = fresh.get(cid, 0.0) + expertise.freshness(occurred_at, NOW)
+        fresh[cid] = fresh.get(cid, 0.0) + formula.freshness(occurred_at, NOW)
     scores = []
     for cid, closeness, last, archived, trashed, sort_name in conn.execute(
         "SELECT id, closeness, last_interaction_at, archived, trashed_at, sort_name FROM contact"
@@ -435,6 +437,163 @@ def test_a_merged_topic_in_the_fast_ranking(db: pw.SqliteDatabase) -> None:
     assert [e.contact_id for e in result.experts] == [cid for cid, _ in expected[:60]]
 
 
+def _ranked(
+    db: pw.SqliteDatabase, text: str, want: int, fully: bool, include_archived: bool = False
+) -> tuple[list[tuple[int, float]], bool]:
+    """The top ``want`` as (id, score), the usual way or (``fully``) by the full
+    statement, and whether the usual way managed on its own."""
+    conn = sqlite_connection(db)
+    found = topic_search(db, text)
+    with db.atomic():
+        matching = fast._matching_interactions(conn, found)
+        ranking = fast._Ranking(conn, found, want, include_archived, NOW, matching)
+        if fully:
+            fast._rank_fully(conn, found, ranking)
+            alone = False
+        else:
+            alone = fast._rank_by_bounds(conn, found, ranking)
+    ranked = sorted(ranking.scored, key=fast.Candidate.rank_key)[:want]
+    return [(c.contact_id, c.score) for c in ranked], alone
+
+
+@pytest.mark.parametrize("include_archived", [False, True])
+def test_both_ways_give_the_same_top(db: pw.SqliteDatabase, include_archived: bool) -> None:
+    """The usual way (bounds, reading as little as it can) and the full statement agree with
+    the plain formula, page sizes from one person to the full statement's turn."""
+    generate_demo(db, 300, seed=4, interactions=2500)
+    trash_contacts(db, list(range(3, 300, 23)))
+    for text in ("pricing", "procurement", "review"):
+        for want in (1, 7, 30):
+            expected = [cid for cid, _ in _brute_force(db, text, include_archived)[:want]]
+            full, _ = _ranked(db, text, want, True, include_archived)
+            assert [cid for cid, _ in full] == expected
+            fast, alone = _ranked(db, text, want, False, include_archived)
+            assert alone or want == 30, "the usual way manages small pages on its own"
+            if alone:
+                assert [cid for cid, _ in fast] == expected
+                assert [s for _, s in fast] == pytest.approx([s for _, s in full])
+
+
+def test_a_topic_only_in_interactions_takes_the_full_statement(db: pw.SqliteDatabase) -> None:
+    """Nobody's own records mention it and the page is not full: everyone who met about it
+    counts, so the usual way hands over to the full statement."""
+    people = [_add(db, name) for name in ("Ana", "Bo", "Cy")]
+    _add(db, "Di", notes="Plays the cello.")
+    _log(db, people, 3, "Onboarding retro")
+    _log(db, people[:2], 40, "Onboarding retro")
+    _log(db, people[:1], 400, "", notes="The onboarding checklist again.")
+    _, alone = _ranked(db, "onboarding", who.PAGE, False)
+    assert not alone
+    experts = _who(db, "onboarding")
+    assert [e.contact_id for e in experts] == [cid for cid, _ in _brute_force(db, "onboarding")]
+    assert [e.contact_id for e in experts] == people
+    assert [r.count for e in experts for r in e.reasons] == [3, 2, 1]
+
+
+def test_people_known_only_by_interactions_can_enter_a_full_page(db: pw.SqliteDatabase) -> None:
+    """Three people list the topic and fill a page of three; someone close who met about it
+    seven times today scores more, and is found through their number of interactions."""
+    listers = [
+        _add(db, name, topics=["GDPR"], closeness=Closeness.OTHER) for name in ("Al", "Bea", "Cal")
+    ]
+    met = _add(db, "Zed", closeness=Closeness.INNER_CIRCLE)
+    for _ in range(7):
+        _log(db, [met], 0, "GDPR audit")
+    ranked, alone = _ranked(db, "gdpr", 3, False)
+    assert alone, "found without the full statement"
+    assert [cid for cid, _ in ranked] == [met, listers[0], listers[1]]
+    assert ranked[0][1] == pytest.approx(interaction_points(7) * 1.5 * 1.2)
+    result = who_can_help(db, "gdpr", now=NOW, limit=3)
+    assert [e.contact_id for e in result.experts] == [met, *listers[:2]]
+    assert result.more
+
+
+def test_too_many_people_known_only_by_interactions_take_the_full_statement(
+    db: pw.SqliteDatabase,
+) -> None:
+    listers = [_add(db, name, topics=["GDPR"], closeness=Closeness.OTHER) for name in ("Al", "Bea")]
+    met = [_add(db, name, closeness=Closeness.INNER_CIRCLE) for name in ("Yan", "Zed")]
+    for _ in range(5):
+        _log(db, met, 0, "GDPR audit")
+    conn = sqlite_connection(db)
+    found = topic_search(db, "gdpr")
+    for heavy, alone in ((2, True), (1, False)):
+        with db.atomic():
+            matching = fast._matching_interactions(conn, found)
+            ranking = fast._Ranking(conn, found, 2, False, NOW, matching)
+            assert fast._rank_by_bounds(conn, found, ranking, heavy) is alone
+    result = who_can_help(db, "gdpr", now=NOW, limit=2)
+    assert [e.contact_id for e in result.experts] == met
+    expected = [cid for cid, _ in _brute_force(db, "gdpr")]
+    assert expected == [*met, *listers]
+
+
+def test_ties_at_the_edge_of_the_page_go_by_name_then_id(db: pw.SqliteDatabase) -> None:
+    names = ["Eve", "Ada", "Ada", "Cy", "Bo", "Ada"]
+    people = [_add(db, name, topics=["GDPR"]) for name in names]
+    _log(db, people, 2, "GDPR audit")  # the same evidence and the same last interaction
+    expected = [cid for cid, _ in _brute_force(db, "gdpr")]
+    assert len({round(s, 9) for _, s in _brute_force(db, "gdpr")}) == 1
+    for offset, limit in ((0, 2), (1, 3), (2, 2), (4, 5)):
+        result = who_can_help(db, "gdpr", now=NOW, offset=offset, limit=limit)
+        assert [e.contact_id for e in result.experts] == expected[offset : offset + limit]
+        assert result.more == (offset + limit < len(expected))
+    assert expected[:3] == [people[1], people[2], people[5]]
+
+
+def test_a_trashed_interaction_is_not_evidence_on_a_full_page(db: pw.SqliteDatabase) -> None:
+    """The map of matching interactions holds those in the trash too; reading their dates
+    leaves them out."""
+    ana = _add(db, "Ana", topics=["GDPR"], closeness=Closeness.INNER_CIRCLE)
+    bo = _add(db, "Bo", topics=["GDPR"], closeness=Closeness.INNER_CIRCLE)
+    meeting = _log(db, [bo], 0, "GDPR audit")
+    set_interactions_trashed(db, [meeting], True)
+    ranked, alone = _ranked(db, "gdpr", 1, False)
+    assert alone
+    assert ranked == [(ana, pytest.approx(11.5 * 1.5 * 0.8))]
+    [first, second] = _who(db, "gdpr")
+    assert (first.contact_id, second.contact_id) == (ana, bo)
+    assert [r.kind for r in second.reasons] == [ReasonKind.EXPERTISE]
+
+
+def test_interactions_after_the_last_match_are_not_taken_for_matches(
+    db: pw.SqliteDatabase,
+) -> None:
+    """The map of matching interactions runs from the first match to the last: a later
+    interaction must not wrap around onto it."""
+    person = _add(db, "Ana", topics=["pricing"])
+    _log(db, [person], 5, "Pricing review")
+    _log(db, [person], 4, "Pricing call")
+    _log(db, [person], 3, "Lunch")
+    _log(db, [person], 2, "Coffee")
+    [expert] = _who(db, "pricing")
+    [_, meetings] = expert.reasons
+    assert meetings.count == 2
+    assert meetings.interaction_title == "Pricing call"
+
+
+def test_a_folded_map_of_matching_interactions_reads_the_same(db: pw.SqliteDatabase) -> None:
+    """Matches spread over many ids fold the map; the exact set then weeds out the other
+    interactions that land on a match's byte."""
+    person = _add(db, "Ana")
+    other = _add(db, "Bo")
+    ids = [
+        _log(db, [person], 50 - i, "Pricing review" if i in (0, 39) else "Lunch") for i in range(40)
+    ]
+    _log(db, [other], 1, "Lunch")
+    conn = sqlite_connection(db)
+    matching = [ids[0], ids[39]]
+    folded = fast._Matching.of(matching, longest=1)
+    plain = fast._Matching.of(matching)
+    assert folded.exact is not None
+    assert len(folded.map) < ids[39] - ids[0] + 1
+    assert plain.exact is None
+    batch = [person, other]
+    for found in (folded, plain):
+        read = found.read(conn, batch, "?,?")
+        assert {cid: sorted(hits) for cid, hits in read.items()} == {person: matching}
+
+
 # --- words ------------------------------------------------------------------------------
 def test_snippet_shows_the_words_around_the_match() -> None:
     text = (
@@ -451,4 +610,4 @@ def test_snippet_shows_the_words_around_the_match() -> None:
 
 
 def test_short_date() -> None:
-    assert expertise.short_date(date(2026, 3, 3)) == "3 Mar 2026"
+    assert who.short_date(date(2026, 3, 3)) == "3 Mar 2026"
