@@ -498,6 +498,13 @@ CREATE TABLE network_position (
 )
 """
 
+# People by how many interactions they have (``contact_stats``): who can help asks for
+# the largest count (which bounds how much interactions can add to anyone's score) and
+# for the people with at least so many, and reads them in this order instead of every row.
+_V8_INTERACTION_COUNTS = """
+CREATE INDEX contact_stats_by_interactions ON contact_stats (interactions)
+"""
+
 STEPS: Sequence[Step] = (
     Step(1, "contacts, their details, topics, tags, dates and connections", _script(_V1_BASE)),
     Step(2, "full-text search index over contacts", _script(_V2_SEARCH)),
@@ -516,6 +523,7 @@ STEPS: Sequence[Step] = (
         "insight: merged topics, per-person interaction counts, network map positions",
         _script(_V7_INSIGHT),
     ),
+    Step(8, "people by their number of interactions", _script(_V8_INTERACTION_COUNTS)),
 )
 LATEST_VERSION = STEPS[-1].version
 
