@@ -20,7 +20,8 @@ which goes first; median over the processes:
   against one of a tenth of them (the first ids of the same list, on the same database),
   each in its own process; the same with ``tracemalloc``'s peak (Python's allocations
   only, in other processes: it slows everything down) and for the raw baseline, for
-  information.
+  information. Resident growths less than a megabyte apart are flat whatever their
+  ratio (``EXPORT_MEMORY_FLAT_BYTES``).
 * Import (the goal): a Google Contacts CSV of the dataset's people (written once per
   run with ``csv_google.row_of``: names, organization, title, one or two emails and
   phones, an address for some, a birthday for some, labels, notes) imported into a
@@ -65,6 +66,10 @@ from bench.dataset import Dataset, copy_data_dir
 
 EXPORT_GOAL_RATIO = 1.5
 EXPORT_MEMORY_GOAL_RATIO = 2.0  # the whole export's peak against a tenth's
+# Growths this close are flat whatever their ratio: under 11 bytes for each of 90,000 more
+# contacts, a few of the allocator's pages (an export that kept its rows would grow by
+# tens of megabytes). Below a megabyte a ratio measures where malloc put things.
+EXPORT_MEMORY_FLAT_BYTES = 1024 * 1024
 IMPORT_GOAL_RATIO = 3.0
 MB = 2**20
 
@@ -121,8 +126,8 @@ def measure_export(dataset: Dataset, repeats: int, scratch: Path) -> list[Result
         "cells a spreadsheet would run as formulas (every phone number starting with +), "
         "and builds a ContactData per contact; the raw rows do none of that",
         "the raw baseline's SQL is outgoing.py's own (_CONTACTS and _CHILDREN, imported), "
-        "500 ids a batch, on a new sqlite3 connection (default 2 MB page cache; Ally's "
-        "has 8 MB), in one read transaction as Ally's",
+        "500 ids a batch, on a new sqlite3 connection (SQLite's default 2 MB page cache, "
+        "as Ally's), in one read transaction as Ally's",
     ]
     results = [
         Result(
@@ -142,7 +147,7 @@ def _export_memory(dataset: Dataset, data_dir: Path, out_dir: Path) -> Result:
     whole = dataset.contacts
     tenth = max(1, whole // 10)
     figure = f"Export memory: peak growth, {whole:,} contacts against {tenth:,}"
-    goal = f"< {EXPORT_MEMORY_GOAL_RATIO:g}x ({tenth:,}'s peak)"
+    goal = f"< {EXPORT_MEMORY_GOAL_RATIO:g}x ({tenth:,}'s peak) or < 1 MB apart"
 
     def run(count: int, who: str, how: str) -> dict[str, Any]:
         return run_child(
@@ -172,7 +177,10 @@ def _export_memory(dataset: Dataset, data_dir: Path, out_dir: Path) -> Result:
         f"{tenth:,} contacts {_mb(raw_tenth)}",
         f"resident size before the export: {_mb(found['ally', 'rss', whole]['rss_before'])} "
         f"(Ally's modules loaded, the database open, the ids read)",
-        "PASS needs both ratios (resident and tracemalloc) under the goal",
+        "PASS needs both ratios (resident and tracemalloc) under the goal; resident "
+        "growths less than 1 MB apart count as flat whatever their ratio (under 11 bytes "
+        "per extra contact; where a ratio of sub-megabyte growths measures the allocator): "
+        f"here {_mb(rss_whole - rss_tenth)} apart",
     ]
     return Result(
         figure,
@@ -181,7 +189,8 @@ def _export_memory(dataset: Dataset, data_dir: Path, out_dir: Path) -> Result:
         f"raw {_mb(raw_whole)} vs {_mb(raw_tenth)}",
         f"{rss_ratio:.2f}x (tracemalloc {traced_ratio:.2f}x)",
         goal,
-        rss_ratio < EXPORT_MEMORY_GOAL_RATIO and traced_ratio < EXPORT_MEMORY_GOAL_RATIO,
+        (rss_ratio < EXPORT_MEMORY_GOAL_RATIO or rss_whole - rss_tenth < EXPORT_MEMORY_FLAT_BYTES)
+        and traced_ratio < EXPORT_MEMORY_GOAL_RATIO,
         notes,
     )
 
@@ -413,7 +422,7 @@ def measure_import(dataset: Dataset, repeats: int, scratch: Path) -> list[Result
         "rows stored (the same in both): "
         + ", ".join(f"{table} {count:,}" for table, count in last["counts"].items()),
         f"format: {last['format']}; both databases fresh from open_database (schema, "
-        "indexes, triggers; Ally's pragmas: WAL, synchronous=FULL, 8 MB page cache) in the "
+        "indexes, triggers; Ally's pragmas: WAL, synchronous=FULL, a 2 MB page cache) in the "
         "scratch folder, the timing ending with the commit (closing, which checkpoints the "
         "WAL, is left out of both)",
         "the raw baseline computes what the schema needs that the file does not hold "
