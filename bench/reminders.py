@@ -467,6 +467,21 @@ def _open(data_dir: Path) -> dict[str, Any]:
                 return True
             return False
 
+    # The moment the model reads its sections at: the Overdue order (how far past their
+    # rhythm people are) moves with the clock, so the raw queries must use that moment,
+    # not one taken before the switch.
+    from ally_desktop.core import due
+
+    moments: list[datetime] = []
+    window_at = due.Window.at.__func__  # type: ignore[attr-defined]
+
+    def recording_at(
+        cls: type[due.Window], now: datetime | None = None, upcoming_days: int = due.UPCOMING_DAYS
+    ) -> due.Window:
+        moments.append(now or datetime.now(UTC))
+        return window_at(cls, moments[-1], upcoming_days)  # type: ignore[no-any-return]
+
+    due.Window.at = classmethod(recording_at)  # type: ignore[method-assign,assignment]
     modules = set(sys.modules)
     now = datetime.now(UTC)
     started = time.perf_counter()
@@ -487,8 +502,8 @@ def _open(data_dir: Path) -> dict[str, Any]:
 
     from ally_desktop.ui.reminders.model import PAGE, UPCOMING_DAYS
 
-    # After the paint (see the module's docstring), at the instant of the switch.
-    raw = _raw_due(database, now, _due_sql(), UPCOMING_DAYS, PAGE)
+    # After the paint (see the module's docstring), at the model's moment.
+    raw = _raw_due(database, moments[0] if moments else now, _due_sql(), UPCOMING_DAYS, PAGE)
     model = page.model
     problems = _check(model, raw)
     if page.stack.currentWidget() is not view:
