@@ -229,9 +229,10 @@ def open_data_file(paths: DataPaths) -> tuple[pw.SqliteDatabase, bool] | None:
 
 
 def _tray_available() -> bool:
-    from PySide6.QtWidgets import QSystemTrayIcon
+    """``ui.tray.tray_available``, imported only when asked (a start at login)."""
+    from ally_desktop.ui.tray import tray_available
 
-    return QSystemTrayIcon.isSystemTrayAvailable()
+    return tray_available()
 
 
 def _after_first_frame(

@@ -107,12 +107,6 @@ def recency_factor(last_interaction_at: str | None, now: datetime) -> float:
     return recency_after(days_since(last_interaction_at, now))
 
 
-def score(
-    evidence: float, closeness: Closeness, last_interaction_at: str | None, now: datetime
-) -> float:
-    return evidence * closeness_factor(closeness) * recency_factor(last_interaction_at, now)
-
-
 # --- what is searched -------------------------------------------------------------------
 @dataclass(frozen=True)
 class TopicSearch:

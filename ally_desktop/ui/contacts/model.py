@@ -354,8 +354,8 @@ class ContactTableModel(QAbstractTableModel):
 
     @property
     def today(self) -> date:
-        """The local date the list's wording and health are for (it follows midnight)."""
-        self._new_date()
+        """The local date the list's wording and health are for: it moves at midnight, with
+        the rows (``dayChanged``), so what else shows it stays in step with them."""
         return self._today
 
     def _new_date(self) -> bool:
