@@ -15,12 +15,13 @@ How it stays fast (100,000 people, 1,000,000 interactions)
        but for interactions. The matching interactions outside the trash are read as a map
        of one byte per id, which SQL then uses to keep only a person's matching
        participations.
-    2. The groups whose own records alone can reach the page, best first: for each batch
-       of people their matching interactions (participations through the index by person,
-       filtered by the map), whose number bounds their interaction points; then, for those
-       still in reach, their row (closeness, recency, place in the listing), with which
-       none of their interactions can be fresher than their last; then, for those still in
-       reach, the dates of their matching interactions and the exact score.
+    2. The groups whose own records alone can reach the page, best first, a few groups at
+       a time: for each batch of people their matching interactions (participations
+       through the index by person, filtered by the map), whose number bounds their
+       interaction points; then, for those still in reach, their row (closeness, recency,
+       place in the listing), with which none of their interactions can be fresher than
+       their last; then, for those still in reach, the dates of their matching
+       interactions and the exact score.
     3. The groups that need interactions to make up the difference: skipped whole when
        even the largest count of interactions anyone has (``contact_stats``, kept by
        triggers) would not do; otherwise one statement keeps the people whose own count is
@@ -87,6 +88,10 @@ _BEST_RECENCY = RECENCY_FLOOR + RECENCY_SPAN
 # as many, and so on: the first batches raise the page's last place, so that the later
 # ones, larger and weaker, need more interactions and fewer of their people are read.
 _OFFERED_FIRST = 256
+# The groups whose own records alone reach the page are read together until they hold this
+# many people: most are a handful, and three statements for each would cost more than the
+# few people a rising last place would have spared.
+_BATCH_LEAST = 64
 # People whose only evidence is interactions are looked up one by one while at most this
 # many have enough interactions to enter the page; past it, the full statement costs less.
 _HEAVY_LIMIT = 2000
@@ -493,11 +498,19 @@ def _rank_by_bounds(
     # it and raise its last place.
     groups.sort(key=lambda g: (g.points * g.factor, g.points), reverse=True)
     waiting: list[_Group] = []
+    batch: dict[int, int] = {}
+    factor = 0.0
     for index, group in enumerate(groups):
         if not ranking.reaches(group.points * group.factor):
             waiting = groups[index:]
             break
-        ranking.consider(dict.fromkeys(group.ids, group.code), group.factor)
+        batch.update(dict.fromkeys(group.ids, group.code))
+        factor = max(factor, group.factor)
+        if len(batch) >= _BATCH_LEAST:
+            ranking.consider(batch, factor)
+            batch, factor = {}, 0.0
+    if batch:
+        ranking.consider(batch, factor)
     # The others need interactions to make up the difference.
     if waiting and not cap:
         ranking.more = True  # none match
