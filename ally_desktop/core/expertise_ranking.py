@@ -25,7 +25,9 @@ How it stays fast (100,000 people, 1,000,000 interactions)
     3. The groups that need interactions to make up the difference: skipped whole when
        even the largest count of interactions anyone has (``contact_stats``, kept by
        triggers) would not do; otherwise one statement keeps the people whose own count is
-       enough, who are read as in 2, in batches that grow as the page's last place rises.
+       enough and reads their matching participations, keeping those with enough of them
+       (most are dropped there, in SQL), who are then read as in 2; in batches that grow
+       as the page's last place rises.
     4. People whose only evidence is interactions: none can enter unless the largest count
        can; then those with enough interactions are looked up by their count. When they
        are too many, or the page is not full (everyone who has any then counts), one
@@ -256,6 +258,33 @@ class _Matching:
             if self.exact is not None:
                 hits = [iid for iid in hits if iid in self.exact]
             if hits:
+                found[cid] = hits
+        return found
+
+    def read_counted(
+        self, conn: sqlite3.Connection, wanted: Mapping[int, list[int]]
+    ) -> dict[int, list[int]]:
+        """The matching interactions of the people of ``wanted`` (by the least number each
+        needs) who have at least that many interactions, and as many matching ones."""
+        found: dict[int, list[int]] = {}
+        for cid, least, ids in conn.execute(
+            "SELECT s.contact_id, max(CAST(g.key AS INTEGER)), json_group_array(p.interaction_id)"
+            " FROM json_each(?) AS g, json_each(g.value) AS j"
+            " JOIN contact_stats s ON s.contact_id = j.value"
+            " AND s.interactions >= CAST(g.key AS INTEGER)"
+            " JOIN interaction_participant p ON p.contact_id = s.contact_id"
+            " AND p.interaction_id BETWEEN ? AND ?"
+            " AND substr(?, (p.interaction_id - ?) % ? + 1, 1) = x'01'"
+            " GROUP BY s.contact_id HAVING count(*) >= max(CAST(g.key AS INTEGER))",
+            [
+                json.dumps({str(least): ids for least, ids in wanted.items()}),
+                self.low, self.high, self.map, self.low, len(self.map),
+            ],
+        ):  # fmt: skip
+            hits: list[int] = json.loads(ids)
+            if self.exact is not None:
+                hits = [iid for iid in hits if iid in self.exact]
+            if len(hits) >= least:
                 found[cid] = hits
         return found
 
@@ -547,35 +576,32 @@ def _rank_by_bounds(
 def _consider_counted(
     conn: sqlite3.Connection, ranking: _Ranking, groups: list[_Group], cap: float
 ) -> None:
-    """Offer the people of ``groups`` who have enough interactions (any, as counted in
-    ``contact_stats``) to make up what their own records lack: one statement reads whose
-    count is enough. ``cap``: the most interaction points anyone has."""
+    """Offer the people of ``groups`` who have enough matching interactions to make up what
+    their own records lack. One statement keeps those whose count of interactions (any, as
+    ``contact_stats`` has it) is enough, reads their matching participations, and keeps
+    those with enough of them: most people are dropped there, without a row for Python.
+    ``cap``: the most interaction points anyone has."""
     reachable = [g for g in groups if ranking.reaches((g.points + cap) * g.factor)]
     if len(reachable) < len(groups):
         ranking.more = True
-    # The people of the groups, by the least number of interactions their group needs.
+    # The people of the groups, by the least number of interactions their group needs
+    # (each counts for 1 at most, so it is also the least number of matching ones).
     wanted: defaultdict[int, list[int]] = defaultdict(list)
     for group in reachable:
         need = (ranking.threshold - _EPSILON) / group.factor - group.points
         wanted[math.floor(freshness_needed(need))].extend(group.ids)
     if not wanted:
         return
-    kept = set(
-        _id_array(
-            conn,
-            "SELECT json_group_array(s.contact_id) FROM json_each(?) AS g, json_each(g.value) AS j"
-            " JOIN contact_stats s ON s.contact_id = j.value"
-            " WHERE s.interactions >= CAST(g.key AS INTEGER)",
-            [json.dumps({str(least): sorted(ids) for least, ids in wanted.items()})],
-        )
+    known = ranking.matching.read_counted(
+        conn, {least: sorted(ids) for least, ids in wanted.items()}
     )
-    if len(kept) < sum(len(ids) for ids in wanted.values()):
+    if len(known) < sum(len(ids) for ids in wanted.values()):
         ranking.more = True
     offered: defaultdict[float, dict[int, int]] = defaultdict(dict)  # by their factor
     for group in reachable:
-        offered[group.factor].update(dict.fromkeys(kept.intersection(group.ids), group.code))
+        offered[group.factor].update(dict.fromkeys(known.keys() & group.ids, group.code))
     for factor in sorted(offered, reverse=True):
-        ranking.consider(offered[factor], factor)
+        ranking.consider(offered[factor], factor, known)
 
 
 def _evidence_sql(found: TopicSearch) -> tuple[str, dict[str, object]]:

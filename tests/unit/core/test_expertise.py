@@ -594,6 +594,42 @@ def test_a_folded_map_of_matching_interactions_reads_the_same(db: pw.SqliteDatab
         assert {cid: sorted(hits) for cid, hits in read.items()} == {person: matching}
 
 
+def test_people_counted_are_kept_only_with_enough_matching_interactions(
+    db: pw.SqliteDatabase,
+) -> None:
+    """Step 3 keeps, in one statement, the people with at least the least number of
+    interactions their group needs, and as many matching ones: many interactions that do
+    not match are not enough, and a folded map's other interactions do not count."""
+    many = _add(db, "Ana")  # 4 interactions, 1 matching
+    some = _add(db, "Bo")  # 2 interactions, 2 matching
+    few = _add(db, "Cy")  # 1 interaction, 1 matching
+    other = _add(db, "Di")
+    lunches = [_log(db, [many], 90 - i, "Lunch") for i in range(2)]
+    for day in range(30):  # the matches far apart: the map folds
+        _log(db, [other], 80 - day, "Lunch")
+    first = _log(db, [many, some], 10, "Pricing review")
+    second = _log(db, [some], 9, "Pricing call")
+    for _ in range(30):
+        _log(db, [other], 8, "Lunch")
+    third = _log(db, [few], 2, "Pricing sync")
+    _log(db, [many], 1, "Lunch")
+    conn = sqlite_connection(db)
+    matching = [first, second, third]
+    folded = fast._Matching.of(matching, longest=1)
+    assert folded.exact is not None
+    for found in (folded, fast._Matching.of(matching)):
+        read = found.read_counted(conn, {2: [many, some, few]})
+        assert {cid: sorted(hits) for cid, hits in read.items()} == {some: [first, second]}
+        read = found.read_counted(conn, {1: [many, few], 2: [some]})
+        assert {cid: sorted(hits) for cid, hits in read.items()} == {
+            many: [first],
+            some: [first, second],
+            few: [third],
+        }
+        assert found.read_counted(conn, {1: [other], 5: [many]}) == {}
+    assert lunches  # Ana's lunches: interactions, but none matches
+
+
 # --- words ------------------------------------------------------------------------------
 def test_snippet_shows_the_words_around_the_match() -> None:
     text = (
