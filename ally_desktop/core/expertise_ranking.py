@@ -94,6 +94,9 @@ _OFFERED_FIRST = 256
 # many people: most are a handful, and three statements for each would cost more than the
 # few people a rising last place would have spared.
 _BATCH_LEAST = 64
+# Groups of people who need interactions are checked against the index of counts, rather
+# than person by person, from this many people on.
+_BY_COUNT_LEAST = 256
 # People whose only evidence is interactions are looked up one by one while at most this
 # many have enough interactions to enter the page; past it, the full statement costs less.
 _HEAVY_LIMIT = 2000
@@ -592,16 +595,34 @@ def _consider_counted(
         wanted[math.floor(freshness_needed(need))].extend(group.ids)
     if not wanted:
         return
+    offered_count = sum(len(ids) for ids in wanted.values())
     known = ranking.matching.read_counted(
-        conn, {least: sorted(ids) for least, ids in wanted.items()}
+        conn, {least: _with_enough(conn, least, ids) for least, ids in wanted.items()}
     )
-    if len(known) < sum(len(ids) for ids in wanted.values()):
+    if len(known) < offered_count:
         ranking.more = True
     offered: defaultdict[float, dict[int, int]] = defaultdict(dict)  # by their factor
     for group in reachable:
         offered[group.factor].update(dict.fromkeys(known.keys() & group.ids, group.code))
     for factor in sorted(offered, reverse=True):
         ranking.consider(offered[factor], factor, known)
+
+
+def _with_enough(conn: sqlite3.Connection, least: int, ids: list[int]) -> list[int]:
+    """``ids`` (sorted) less some who have fewer than ``least`` interactions. When few
+    people have that many, reading them from the index by count costs less than looking up
+    each of ``ids``: they are read, up to as many as ``ids``, and ``ids`` kept to them."""
+    if len(ids) < _BY_COUNT_LEAST or least < 1:
+        return sorted(ids)
+    enough = _id_array(
+        conn,
+        "SELECT json_group_array(contact_id) FROM"
+        " (SELECT contact_id FROM contact_stats WHERE interactions >= ? LIMIT ?)",
+        [least, len(ids)],
+    )
+    if len(enough) >= len(ids):
+        return sorted(ids)  # as many as the group: no better
+    return sorted(set(enough).intersection(ids))
 
 
 def _evidence_sql(found: TopicSearch) -> tuple[str, dict[str, object]]:

@@ -401,8 +401,21 @@ def _brute_force(
     return [(cid, -value) for value, _, cid in scores]
 
 
+# The batch sizes as shipped suit 100,000 people; tiny ones take every branch on a few
+# hundred (a group per batch, the index of counts for every group).
+TUNINGS = {
+    "as shipped": {},
+    "tiny batches": {"_BATCH_LEAST": 1, "_BY_COUNT_LEAST": 1, "_OFFERED_FIRST": 4},
+}
+
+
+@pytest.mark.parametrize("tuning", TUNINGS)
 @pytest.mark.parametrize("text", ["pricing", "procurement", "Kubernetes", "review", "billing"])
-def test_the_fast_ranking_is_the_plain_formula(db: pw.SqliteDatabase, text: str) -> None:
+def test_the_fast_ranking_is_the_plain_formula(
+    db: pw.SqliteDatabase, text: str, tuning: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in TUNINGS[tuning].items():
+        monkeypatch.setattr(fast, name, value)
     generate_demo(db, 400, seed=11, interactions=3000)
     trash_contacts(db, list(range(1, 400, 17)))
     conn = sqlite_connection(db)
