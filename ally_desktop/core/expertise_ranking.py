@@ -189,26 +189,27 @@ def _id_array(conn: sqlite3.Connection, sql: str, params: Sequence[object] = ())
 def _own_evidence(conn: sqlite3.Connection, found: TopicSearch) -> dict[int, int]:
     """Each person with evidence in their own records, and its code: the topic's listing,
     related listings, and one full-text query per field (the field decides the points)."""
-    codes: dict[int, int] = {}
-
-    def add(bit: int, ids: list[int]) -> None:
-        if not codes:
-            codes.update(dict.fromkeys(ids, bit))
-            return
-        get = codes.get
-        for cid in ids:
-            codes[cid] = get(cid, 0) | bit
-
+    sources: list[tuple[int, list[int]]] = []
     if found.topic is not None:
         sql = "SELECT json_group_array(contact_id) FROM contact_topic WHERE topic_id = ?"
-        add(_LISTED_BIT, _id_array(conn, sql, [found.topic.id]))
+        sources.append((_LISTED_BIT, _id_array(conn, sql, [found.topic.id])))
     if found.related:
         topics = ",".join(str(int(ref.id)) for ref in found.related)
         sql = f"SELECT json_group_array(contact_id) FROM contact_topic WHERE topic_id IN ({topics})"
-        add(_RELATED_BIT, _id_array(conn, sql))
+        sources.append((_RELATED_BIT, _id_array(conn, sql)))
     for bit, (_, column, _, _) in FIELD_BITS:
         sql = "SELECT json_group_array(rowid) FROM contact_fts WHERE contact_fts MATCH ?"
-        add(bit, _id_array(conn, sql, [found.matches("{" + column + "}")]))
+        sources.append((bit, _id_array(conn, sql, [found.matches("{" + column + "}")])))
+    # The longest list goes in whole; the others are added to it one person at a time.
+    sources.sort(key=lambda source: len(source[1]), reverse=True)
+    codes: dict[int, int] = {}
+    for bit, ids in sources:
+        if not codes:
+            codes = dict.fromkeys(ids, bit)
+            continue
+        get = codes.get
+        for cid in ids:
+            codes[cid] = get(cid, 0) | bit
     return codes
 
 
