@@ -13,8 +13,10 @@
 7. window      — the main window, its layout as it was left, shown (or, started at
                  login with a tray to live in, kept hidden);
 8. notifications — after the first frame (``MainWindow.ready``): the tray and the
-                 reminder scheduler, then housekeeping and a big file's full check.
-                 None of it shows in the first frame, so none of it delays it.
+                 reminder scheduler, then housekeeping and a big file's full check;
+                 a moment later the start-up's objects are set aside from the cycle
+                 collector (``ui.heap``). None of it shows in the first frame, so none
+                 of it delays it.
 """
 
 from __future__ import annotations
@@ -240,8 +242,9 @@ def _after_first_frame(
 ) -> None:
     """The last stage, once the window has painted: the tray and the reminders (what fell
     due while Ally was closed is looked up now: a long backlog must not hold back the
-    first frame), then the crash report, trash expiry and the daily backup, and a big
-    file's full check."""
+    first frame), then the crash report, trash expiry and the daily backup, a big file's
+    full check, and, a moment later, the start-up's objects set aside from the cycle
+    collector (``ui.heap``)."""
     from ally_desktop.ui.main_window import MainWindow
 
     assert isinstance(window, MainWindow)
@@ -254,6 +257,11 @@ def _after_first_frame(
     start_housekeeping(window, db, paths)
     if check_later:
         _check_in_background(paths, window)
+    from PySide6.QtCore import QTimer
+
+    from ally_desktop.ui.heap import SETTLE_DELAY_MS, freeze_long_lived
+
+    QTimer.singleShot(SETTLE_DELAY_MS, window, freeze_long_lived)
 
 
 def _check_in_background(paths: DataPaths, window: object) -> None:

@@ -428,3 +428,32 @@ def test_the_gate_holds_the_worker_back_while_the_window_works() -> None:
     started = time.perf_counter()
     gate.pause()  # open: no wait
     assert time.perf_counter() - started < 0.05
+
+
+def test_the_cycle_collector_waits_while_the_layout_runs(
+    db: pw.SqliteDatabase, people: list[int]
+) -> None:
+    """Its passes would hold the interpreter lock on the worker's thread while the window
+    waits; it runs again as before once the layout is done."""
+    import gc
+
+    from ally_desktop.ui.network.worker import MapRequest, compute
+
+    during: list[bool] = []
+
+    def on_start(result: Any) -> None:
+        result.shown.set()
+
+    was = gc.isenabled()
+    result = compute(
+        db,
+        MapRequest(),
+        threading.Event(),
+        on_start=on_start,
+        on_progress=lambda _fraction: during.append(gc.isenabled()),
+    )
+    assert result is not None
+    assert result.final
+    assert during
+    assert not any(during)
+    assert gc.isenabled() == was

@@ -20,6 +20,7 @@ from enum import StrEnum
 import peewee as pw
 
 from ally_desktop.core import connections
+from ally_desktop.core.collector import collector_paused
 from ally_desktop.core.contacts import load_contact, purge_contacts, update_contact
 from ally_desktop.core.formats.common import Format, IncomingContact, RowProblem
 from ally_desktop.core.records import ContactData
@@ -30,7 +31,6 @@ from ally_desktop.core.transfer.bulk import (
     insert_contacts,
     next_free_id,
 )
-from ally_desktop.core.transfer.collector import collector_paused
 from ally_desktop.core.transfer.merging import merge_contact
 from ally_desktop.core.transfer.reading import ReadResult
 from ally_desktop.core.validation import PHOTO_MAX_BYTES, ValidationError, validate_contact

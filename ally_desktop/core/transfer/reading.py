@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ally_desktop.core import csv_cells
+from ally_desktop.core.collector import collector_paused
 from ally_desktop.core.formats.common import Format, IncomingContact, RowError, RowProblem
 from ally_desktop.core.formats.registry import csv_format
-from ally_desktop.core.transfer.collector import collector_paused
 from ally_desktop.core.transfer.csv_tables import CsvRow, CsvTable, NoTableError, read_table
 from ally_desktop.core.transfer.detect import format_of_header, looks_like_vcard
 from ally_desktop.core.transfer.text_files import DecodedText, UnreadableFileError, read_text

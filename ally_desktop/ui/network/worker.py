@@ -15,12 +15,15 @@ for searching, so the GUI thread only wraps them in a few items.
 
 The layout is pure Python: it holds the interpreter lock while it computes, and the GUI
 thread needs that lock each time Qt calls back into Python (painting, indexing items,
-timers). Measured with a 5 ms timer on the GUI thread (bench/network.py), three things
+timers). Measured with a 5 ms timer on the GUI thread (bench/network.py), four things
 keep the event loop's longest wait under 50 ms:
 
 * the layout sleeps for zero seconds every 2 ms (``time.sleep(0)`` lets a waiting
   thread in), and the interpreter is asked to hand its lock over within 0.5 ms instead
   of 5 while a layout runs (``sys.setswitchinterval``, put back afterwards);
+* the cycle collector is paused while the layout runs (``core.collector``): its rounds
+  would otherwise set off passes that hold the lock for 10 to 25 ms; the start-up's
+  objects are set aside from full passes anyway (``ui.heap``);
 * the worker waits while the starting placement is built and painted (``MapResult.shown``);
 * the page holds a ``Gate`` while it paints: the worker's next pause then blocks until
   the paint is done, instead of contending with each of Qt's calls into Python.
@@ -44,6 +47,7 @@ import peewee as pw
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 
 from ally_desktop.core import layout, network
+from ally_desktop.core.collector import collector_paused
 from ally_desktop.core.network import GroupBy, NetworkData, NetworkFilter
 from ally_desktop.core.text import sort_key
 from ally_desktop.store.db import background_read
@@ -234,14 +238,15 @@ def _compute(
             on_progress(fraction)
 
     try:
-        result = layout.layout(
-            graph,
-            settings or layout.Settings(seed=request.seed),
-            progress=progress,
-            pause=pause,
-            cancelled=cancelled.is_set,
-            start=(xs, ys, kept),
-        )
+        with collector_paused():
+            result = layout.layout(
+                graph,
+                settings or layout.Settings(seed=request.seed),
+                progress=progress,
+                pause=pause,
+                cancelled=cancelled.is_set,
+                start=(xs, ys, kept),
+            )
     except layout.LayoutCancelledError:
         return None
     positions = {cid: (x, y) for cid, x, y in zip(ids, result.xs, result.ys, strict=True)}
