@@ -733,16 +733,18 @@ _UNANNOUNCED_SQL = (
 
 
 class DueBatch(list[DueItem]):
-    """Reminders falling due together: the first few as items, and how many in all (a
-    first start after months away can find tens of thousands; nobody reads them in a
-    notification)."""
+    """Reminders falling due together: the first few as items, how many in all (a first
+    start after months away can find tens of thousands; nobody reads them in a
+    notification), and every one's id, to be marked announced."""
 
     total: int = 0
+    ids: tuple[int, ...] = ()
 
 
-def announce_batch(db: pw.SqliteDatabase, now: datetime | None = None, shown: int = 5) -> DueBatch:
-    """What to announce now, each once: marks them all announced and returns the first
-    ``shown`` as items with the total. One read of the unannounced index."""
+def due_batch(db: pw.SqliteDatabase, now: datetime | None = None, shown: int = 5) -> DueBatch:
+    """What falls due by ``now`` and was not announced yet: the first ``shown`` as items,
+    the total and every id. One read of the unannounced index; nothing is written
+    (``mark_announced`` records them)."""
     now = now or datetime.now(UTC)
     stamp = format_instant(now)
     ids = [rid for (rid,) in sqlite_connection(db).execute(_UNANNOUNCED_SQL, [stamp])]
@@ -753,7 +755,16 @@ def announce_batch(db: pw.SqliteDatabase, now: datetime | None = None, shown: in
     marks = ",".join("?" * len(first))
     batch.extend(_items(db, now, _DUE_SQL.format(only=f"AND r.id IN ({marks})"), ["9999", *first]))
     batch.total = len(ids)
-    mark_announced(db, ids, now)
+    batch.ids = tuple(ids)
+    return batch
+
+
+def announce_batch(db: pw.SqliteDatabase, now: datetime | None = None, shown: int = 5) -> DueBatch:
+    """What to announce now, each once: ``due_batch``, all of it marked announced."""
+    now = now or datetime.now(UTC)
+    batch = due_batch(db, now, shown)
+    if batch.ids:
+        mark_announced(db, list(batch.ids), now)
     return batch
 
 

@@ -5,7 +5,9 @@ change to reminders, interactions or contacts. Two things can make an armed time
 the machine sleeping (Qt's timers count awake time) and the wall clock being changed.
 A watchdog compares the wall clock with the monotonic clock once a minute and re-arms
 when they drifted apart. At start-up everything that fell due while Ally was closed is
-announced once, as one group, because each reminder remembers when it was announced.
+announced once, as one group, because each reminder remembers when it was announced
+(a long backlog, after a large import, is recorded off the GUI thread, so the window does
+not stop for it).
 
 The weekly summary (``core.weekly_summary``) rides on the same timer: its next moment is
 one more moment to wake up for, a pause holds it as it holds reminders, and the watchdog
@@ -16,14 +18,16 @@ follows ``SUMMARY_GAP_S`` later, so the two notifications do not replace each ot
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import peewee as pw
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
+from ally_desktop.store.db import background_read
 from ally_desktop.store.errors import StoreError, user_facing_errors
 from ally_desktop.ui.contacts.commands import ContactChanges
 
@@ -34,13 +38,42 @@ WATCHDOG_MS = 60 * 1000
 CLOCK_JUMP_S = 5.0
 SHOWN = 5  # reminders a notification names; the rest are counted
 SUMMARY_GAP_S = 20  # after a reminder notification, before the weekly summary
+# Reminders marked announced on the GUI thread, about 20 ms for 1,000; more are marked on
+# Qt's thread pool. A first start after a large import can find tens of thousands due:
+# half a second of writing.
+MARK_AT_ONCE = 1000
+
+
+class _Record(QRunnable):
+    """Marks a long backlog announced, on the thread's own connection: one transaction."""
+
+    def __init__(self, scheduler: ReminderScheduler, ids: list[int], now: datetime) -> None:
+        super().__init__()
+        self._scheduler = scheduler
+        self._db = scheduler.db
+        self._ids = ids
+        self._now = now
+
+    def run(self) -> None:
+        from ally_desktop.core.reminders import mark_announced
+
+        try:
+            with background_read(self._db):  # this thread's own connection, to write on
+                mark_announced(self._db, self._ids, self._now)
+        except Exception:
+            log.exception("%d reminders could not be recorded as announced", len(self._ids))
+        with contextlib.suppress(RuntimeError):  # the scheduler is gone: Ally quit
+            self._scheduler.recorded.emit()
 
 
 class ReminderScheduler(QObject):
     """Emits ``due`` with the reminders to announce, each once, when they fall due."""
 
-    due = Signal(list)  # a DueBatch: the first few DueItems, and .total
+    # A DueBatch: the first few DueItems, .total and .ids. Signal(object): Signal(list)
+    # would hand receivers a plain copy of the list, without the total.
+    due = Signal(object)
     summary = Signal(object)  # a WeeklySummary with something to say, once a week
+    recorded = Signal()  # from the thread pool: a long backlog is recorded as announced
     changed = Signal()  # something changed: counts and menus may be stale
 
     def __init__(
@@ -53,6 +86,7 @@ class ReminderScheduler(QObject):
     ) -> None:
         super().__init__(parent)
         self._db = db
+        self.db = db
         self._clock = clock or (lambda: datetime.now(UTC))
         self.paused_until: datetime | None = None
         self._summary_after: datetime | None = None  # held behind a reminder notification
@@ -67,6 +101,10 @@ class ReminderScheduler(QObject):
         self._watchdog.setInterval(WATCHDOG_MS)
         self._watchdog.timeout.connect(self._watch_clock)
         self._offset = time.time() - time.monotonic()
+        # A long backlog announced and still being recorded so: no check meanwhile, one
+        # right after.
+        self._marking = False
+        self.recorded.connect(self._after_recorded)
         for signal in (
             changes.changed,
             changes.interactionsChanged,
@@ -94,17 +132,22 @@ class ReminderScheduler(QObject):
 
     def check(self) -> None:
         """Announce what is due (unless paused), then arm for the next moment."""
-        from ally_desktop.core.reminders import announce_batch, next_alert
+        from ally_desktop.core.reminders import due_batch, next_alert
 
+        if self._marking:
+            return  # checked again once the last announcement is recorded
         now = self._clock()
         paused = self.paused_until is not None and now < self.paused_until
         if not paused:
             self.paused_until = None
-            batch = announce_batch(self._db, now, SHOWN)
+            batch = due_batch(self._db, now, SHOWN)
             if batch:
                 log.info("announcing %d reminder(s)", batch.total)
+                self._mark(list(batch.ids), now)
                 self.due.emit(batch)
             self._check_summary(now, just_announced=bool(batch))
+            if self._marking:
+                return
         upcoming = next_alert(self._db, now)
         moments = [
             m
@@ -116,6 +159,22 @@ class ReminderScheduler(QObject):
             return
         wait = (min(moments) - now).total_seconds() * 1000
         self._timer.start(int(min(max(wait, 0) + 50, MAX_WAIT_MS)))
+
+    def _mark(self, ids: list[int], now: datetime) -> None:
+        """Record ``ids`` as announced at ``now``: at once when they are few; otherwise in
+        one transaction on Qt's thread pool (a restore waits for it), then check again.
+        Were Ally to quit before it ends, they would be announced again next time."""
+        from ally_desktop.core.reminders import mark_announced
+
+        if len(ids) <= MARK_AT_ONCE:
+            mark_announced(self._db, ids, now)
+            return
+        self._marking = True
+        QThreadPool.globalInstance().start(_Record(self, ids, now))
+
+    def _after_recorded(self) -> None:
+        self._marking = False
+        self.check()
 
     def _check_summary(self, now: datetime, *, just_announced: bool) -> None:
         """Send the weekly summary if it is due (and not behind a notification just shown)."""

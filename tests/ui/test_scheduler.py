@@ -135,6 +135,33 @@ def test_what_fell_due_while_closed_is_announced_once_as_one_group(
         again.start()
 
 
+def test_a_long_backlog_is_recorded_off_the_gui_thread_and_announced_once(
+    qtbot: Any,
+    db: pw.SqliteDatabase,
+    make_scheduler: Callable[..., ReminderScheduler],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(scheduler_module, "MARK_AT_ONCE", 3)
+    for day in range(8):
+        remind(db, f"Task {day}", NOW - timedelta(days=8 - day))
+    remind(db, "Later", NOW + timedelta(minutes=30))
+    scheduler = make_scheduler()
+    with (
+        qtbot.waitSignal(scheduler.due, timeout=1000) as blocker,
+        qtbot.waitSignal(scheduler.recorded, timeout=5000),
+    ):
+        scheduler.start()
+        with qtbot.assertNotEmitted(scheduler.due):
+            scheduler.check()  # while it is being recorded: nothing announced twice
+    assert blocker.args[0].total == 8  # the whole count reaches the notification
+    assert titles(blocker.args[0]) == [f"Task {day}" for day in range(5)]
+    assert to_announce(db, NOW) == []
+    qtbot.waitUntil(lambda: scheduler.next_wait_ms() is not None, timeout=2000)
+    assert_waits(scheduler, 30 * 60 * 1000 + 50)
+    with qtbot.assertNotEmitted(scheduler.due):
+        scheduler.check()
+
+
 def test_nothing_due_emits_nothing_and_nothing_ahead_leaves_the_timer_off(
     qtbot: Any, make_scheduler: Callable[..., ReminderScheduler]
 ) -> None:
