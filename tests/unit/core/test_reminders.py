@@ -37,11 +37,13 @@ from ally_desktop.core.reminders import (
     ReminderData,
     ReminderNotFoundError,
     Section,
+    announce_batch,
     complete,
     contact_reminders,
     create_reminder,
     delete_reminder,
     dismiss,
+    due_batch,
     due_items,
     load_reminder,
     mark_announced,
@@ -950,6 +952,21 @@ def test_what_fell_due_while_closed_is_announced_once(db) -> None:
     mark_announced(db, [item.id for item in items], now=opened)
     for minutes in (1, 60, 60 * 24):
         assert to_announce(db, opened + timedelta(minutes=minutes)) == []
+
+
+def test_a_due_batch_names_a_few_counts_all_and_writes_nothing(db) -> None:
+    ids = [_once(db, date(2030, 1, day), time(9, 0)) for day in range(1, 8)]
+    opened = paris(2030, 1, 10, 12)
+    batch = due_batch(db, opened, shown=3)
+    assert batch.total == 7
+    assert sorted(batch.ids) == sorted(ids)
+    assert len(batch) == 3
+    assert {item.id for item in batch} <= set(ids)
+    assert len(to_announce(db, opened)) == 7, "nothing marked yet"
+    announced = announce_batch(db, opened, shown=3)
+    assert announced.total == 7
+    assert to_announce(db, opened) == []
+    assert not due_batch(db, opened)
 
 
 def test_keep_in_touch_is_announced_again_only_when_it_moves(db) -> None:
