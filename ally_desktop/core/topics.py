@@ -19,6 +19,7 @@ that undo puts back the same topics, ids, positions and aliases.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -337,8 +338,21 @@ def merge_topics(db: pw.SqliteDatabase, topic_ids: Sequence[int], keep_id: int) 
             tuple(tuple(row) for row in aliases),
             tuple(merged_keys),
         )
-        search.reindex_contacts(conn, result.people)
+        # Everyone who lists the kept topic: its merged names are indexed with it.
+        search.reindex_contacts(conn, _listing(conn, [keep_id]))
     return result
+
+
+def _listing(conn: sqlite3.Connection, topic_ids: Sequence[int]) -> list[int]:
+    """The people who list any of ``topic_ids``."""
+    return [
+        cid
+        for (cid,) in conn.execute(
+            f"SELECT DISTINCT contact_id FROM contact_topic WHERE topic_id IN ({_marks(topic_ids)})"
+            " ORDER BY contact_id",
+            list(topic_ids),
+        )
+    ]
 
 
 def undo_merge(db: pw.SqliteDatabase, merge: TopicMerge) -> tuple[int, ...]:
@@ -383,7 +397,8 @@ def undo_merge(db: pw.SqliteDatabase, merge: TopicMerge) -> tuple[int, ...]:
             " WHERE EXISTS (SELECT 1 FROM contact WHERE id = ?1)",
             [tuple(r) for r in merge.listings],
         )
-        search.reindex_contacts(conn, people)
+        # Everyone who lists one of them again: each is indexed with its own names.
+        search.reindex_contacts(conn, _listing(conn, both))
     return merge.people
 
 

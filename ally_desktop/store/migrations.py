@@ -505,6 +505,20 @@ _V8_INTERACTION_COUNTS = """
 CREATE INDEX contact_stats_by_interactions ON contact_stats (interactions)
 """
 
+
+def _v9_topic_aliases_in_search(conn: sqlite3.Connection) -> None:
+    """People search finds a topic by its other names too (merged into it, or its name
+    before a rename): the index rows of the people who list such a topic are rebuilt."""
+    people = [
+        cid
+        for (cid,) in conn.execute(
+            "SELECT DISTINCT contact_id FROM contact_topic"
+            " WHERE topic_id IN (SELECT topic_id FROM topic_alias) ORDER BY contact_id"
+        )
+    ]
+    search.reindex_contacts(conn, people)
+
+
 STEPS: Sequence[Step] = (
     Step(1, "contacts, their details, topics, tags, dates and connections", _script(_V1_BASE)),
     Step(2, "full-text search index over contacts", _script(_V2_SEARCH)),
@@ -524,6 +538,7 @@ STEPS: Sequence[Step] = (
         _script(_V7_INSIGHT),
     ),
     Step(8, "people by their number of interactions", _script(_V8_INTERACTION_COUNTS)),
+    Step(9, "people search knows a topic by its other names", _v9_topic_aliases_in_search),
 )
 LATEST_VERSION = STEPS[-1].version
 

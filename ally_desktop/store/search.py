@@ -83,12 +83,16 @@ def match_expression(text: str) -> str | None:
 
 # Kept in step with migration 2, which created the index with the same columns. Names
 # are indexed as typed and folded (ally_fold, registered on every connection by store.db).
+# A topic is indexed with its other names (since migration 9): the names merged into it
+# and its names before a rename find the people who list it.
 _INDEX_SELECT = """
 SELECT c.id,
     c.full_name || ' ' || c.given_name || ' ' || c.family_name || ' ' || c.nickname
         || ' ' || ally_fold(c.full_name || ' ' || c.nickname),
     c.organization, c.job_title, c.team,
-    (SELECT group_concat(t.name, ' ; ') FROM contact_topic ct JOIN topic t ON t.id = ct.topic_id
+    (SELECT group_concat(t.name || coalesce(' ; ' || (SELECT group_concat(a.name, ' ; ')
+            FROM topic_alias a WHERE a.topic_id = t.id), ''), ' ; ')
+        FROM contact_topic ct JOIN topic t ON t.id = ct.topic_id
         WHERE ct.contact_id = c.id),
     (SELECT group_concat(g.name, ' ; ') FROM contact_tag cg JOIN tag g ON g.id = cg.tag_id
         WHERE cg.contact_id = c.id),

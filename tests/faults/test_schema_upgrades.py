@@ -140,13 +140,25 @@ def test_every_row_of_every_old_table_is_kept(
     for table, (columns, rows) in before.items():
         after = _rows(conn, table, columns)
         assert len(after) == len(rows), f"{table}: {len(rows)} rows before, {len(after)} after"
+        if table == "contact_fts":
+            # The search index, made from the tables: since version 9 a topic is indexed
+            # with its other names as well. Everything else in it is as it was.
+            topics = columns.index("topics")
+            for old, new in zip(rows, after, strict=True):
+                assert old[:topics] + old[topics + 1 :] == new[:topics] + new[topics + 1 :]
+                assert set(_names(old[topics])) <= set(_names(new[topics]))
+            continue
         assert after == rows, f"{table}: values changed"
+
+
+def _names(text: object) -> list[str]:
+    return str(text or "").split(" ; ")
 
 
 def test_what_people_see_is_unchanged(
     upgraded: tuple[int, dict[str, tuple[list[str], Rows]], pw.SqliteDatabase],
 ) -> None:
-    _, _, db = upgraded
+    version, _, db = upgraded
     ada = load_contact(db, 1)
     assert ada.name == "Ada Lovelace"
     assert ada.data.emails == [
@@ -186,6 +198,9 @@ def test_what_people_see_is_unchanged(
     assert found(text="cobol") == []
     assert found(text="cobol", include_archived=True) == [3]
     assert found(trashed=True) == [4]
+    # Since version 7 Mathematics is also called Taxes (an alias, as a merge leaves):
+    # since version 9 that name finds who lists it.
+    assert found(text="taxes") == ([1] if version >= 7 else [])
 
 
 def test_interactions_and_last_contact_are_unchanged(

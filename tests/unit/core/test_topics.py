@@ -152,6 +152,30 @@ def test_merge_moves_people_and_keeps_the_old_word(db: pw.SqliteDatabase, people
     assert set(found) == {people["ana"], people["bo"], people["cy"]}
 
 
+def test_people_search_knows_a_topic_by_its_other_names(
+    db: pw.SqliteDatabase, people: dict
+) -> None:
+    """A merged name finds everyone who lists the topic it joined, those who listed only
+    the kept one included, until the merge is undone; so does a name before a rename."""
+
+    def found(text: str) -> set[int]:
+        return set(contact_ids(db, ContactQuery(text=text)))
+
+    assert found("price") == {people["bo"], people["cy"]}
+    pricing = _id(db, "pricing")
+    merge = merge_topics(db, [_id(db, "price")], pricing)
+    assert found("price") == {people["ana"], people["bo"], people["cy"]}
+    undo_merge(db, merge)
+    assert found("price") == {people["bo"], people["cy"]}
+
+    assert found("elan") == {people["di"]}
+    rename = rename_topic(db, _id(db, "Élan vital"), "Drive")
+    assert found("elan") == {people["di"]}, "the name it had"
+    assert found("drive") == {people["di"]}
+    undo_rename(db, rename)
+    assert found("drive") == set()
+
+
 def test_undo_merge_puts_back_every_row(db: pw.SqliteDatabase, people: dict) -> None:
     before = _state(db)
     pricing = _id(db, "pricing")
