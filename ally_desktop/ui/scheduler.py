@@ -57,13 +57,15 @@ class _Record(QRunnable):
     def run(self) -> None:
         from ally_desktop.core.reminders import mark_announced
 
+        recorded = False
         try:
             with background_read(self._db):  # this thread's own connection, to write on
                 mark_announced(self._db, self._ids, self._now)
+            recorded = True
         except Exception:
             log.exception("%d reminders could not be recorded as announced", len(self._ids))
         with contextlib.suppress(RuntimeError):  # the scheduler is gone: Ally quit
-            self._scheduler.recorded.emit()
+            self._scheduler.recorded.emit(recorded)
 
 
 class ReminderScheduler(QObject):
@@ -73,7 +75,7 @@ class ReminderScheduler(QObject):
     # would hand receivers a plain copy of the list, without the total.
     due = Signal(object)
     summary = Signal(object)  # a WeeklySummary with something to say, once a week
-    recorded = Signal()  # from the thread pool: a long backlog is recorded as announced
+    recorded = Signal(bool)  # from the thread pool: a long backlog recorded (or not)
     changed = Signal()  # something changed: counts and menus may be stale
 
     def __init__(
@@ -172,9 +174,14 @@ class ReminderScheduler(QObject):
         self._marking = True
         QThreadPool.globalInstance().start(_Record(self, ids, now))
 
-    def _after_recorded(self) -> None:
+    def _after_recorded(self, recorded: bool) -> None:
         self._marking = False
-        self.check()
+        if recorded:
+            self.check()
+        else:
+            # Checking now would announce the same reminders again: try in an hour (or at
+            # the next change).
+            self._timer.start(MAX_WAIT_MS)
 
     def _check_summary(self, now: datetime, *, just_announced: bool) -> None:
         """Send the weekly summary if it is due (and not behind a notification just shown)."""

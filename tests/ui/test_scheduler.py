@@ -35,6 +35,7 @@ from ally_desktop.core.weekly_summary import (
     save_schedule,
 )
 from ally_desktop.store.db import sqlite_connection
+from ally_desktop.store.errors import StoreError
 from ally_desktop.store.schedule import local_morning
 from ally_desktop.ui import scheduler as scheduler_module
 from ally_desktop.ui.contacts.commands import ContactChanges
@@ -160,6 +161,32 @@ def test_a_long_backlog_is_recorded_off_the_gui_thread_and_announced_once(
     assert_waits(scheduler, 30 * 60 * 1000 + 50)
     with qtbot.assertNotEmitted(scheduler.due):
         scheduler.check()
+
+
+def test_a_backlog_that_cannot_be_recorded_is_not_announced_again_at_once(
+    qtbot: Any,
+    db: pw.SqliteDatabase,
+    make_scheduler: Callable[..., ReminderScheduler],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import ally_desktop.core.reminders as reminders_module
+
+    monkeypatch.setattr(scheduler_module, "MARK_AT_ONCE", 2)
+    for day in range(4):
+        remind(db, f"Task {day}", NOW - timedelta(days=4 - day))
+
+    def refuse(*_args: Any, **_kwargs: Any) -> None:
+        raise StoreError("The disk is full.")
+
+    monkeypatch.setattr(reminders_module, "mark_announced", refuse)
+    scheduler = make_scheduler()
+    with qtbot.waitSignal(scheduler.recorded, timeout=5000) as blocker:
+        scheduler.start()
+    assert blocker.args == [False]
+    with qtbot.assertNotEmitted(scheduler.due, wait=100):
+        pass
+    assert_waits(scheduler, MAX_WAIT_MS)  # tried again later
+    assert len(to_announce(db, NOW)) == 4
 
 
 def test_nothing_due_emits_nothing_and_nothing_ahead_leaves_the_timer_off(
