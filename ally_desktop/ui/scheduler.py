@@ -47,10 +47,12 @@ MARK_AT_ONCE = 1000
 class _Record(QRunnable):
     """Marks a long backlog announced, on the thread's own connection: one transaction."""
 
-    def __init__(self, scheduler: ReminderScheduler, ids: list[int], now: datetime) -> None:
+    def __init__(
+        self, scheduler: ReminderScheduler, db: pw.SqliteDatabase, ids: list[int], now: datetime
+    ) -> None:
         super().__init__()
         self._scheduler = scheduler
-        self._db = scheduler.db
+        self._db = db
         self._ids = ids
         self._now = now
 
@@ -88,7 +90,6 @@ class ReminderScheduler(QObject):
     ) -> None:
         super().__init__(parent)
         self._db = db
-        self.db = db
         self._clock = clock or (lambda: datetime.now(UTC))
         self.paused_until: datetime | None = None
         self._summary_after: datetime | None = None  # held behind a reminder notification
@@ -172,7 +173,7 @@ class ReminderScheduler(QObject):
             mark_announced(self._db, ids, now)
             return
         self._marking = True
-        QThreadPool.globalInstance().start(_Record(self, ids, now))
+        QThreadPool.globalInstance().start(_Record(self, self._db, ids, now))
 
     def _after_recorded(self, recorded: bool) -> None:
         self._marking = False
