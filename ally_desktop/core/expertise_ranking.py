@@ -246,6 +246,20 @@ class _Matching:
                 marks[(iid - low) % size] = 1
         return cls(len(ids), low, high, bytes(marks), frozenset(ids) if size < span else None)
 
+    def _on_map(self, column: str) -> str:
+        """SQL that is true when ``column``, an interaction id, is on the map; its
+        parameters are ``_map_params``."""
+        return f"{column} BETWEEN ? AND ? AND substr(?, ({column} - ?) % ? + 1, 1) = x'01'"
+
+    @property
+    def _map_params(self) -> list[object]:
+        return [self.low, self.high, self.map, self.low, len(self.map)]
+
+    def _hits(self, ids: str) -> list[int]:
+        """A JSON array of ids the map let through, less those that only share a byte."""
+        hits: list[int] = json.loads(ids)
+        return hits if self.exact is None else [iid for iid in hits if iid in self.exact]
+
     def read(self, conn: sqlite3.Connection, batch: list[int], marks: str) -> dict[int, list[int]]:
         """The matching interactions of each person of ``batch`` who has any: their
         participations, read through the index by person and kept by the map."""
@@ -254,14 +268,11 @@ class _Matching:
         found: dict[int, list[int]] = {}
         for cid, ids in conn.execute(
             "SELECT contact_id, json_group_array(interaction_id) FROM interaction_participant"
-            f" WHERE contact_id IN ({marks}) AND interaction_id BETWEEN ? AND ?"
-            " AND substr(?, (interaction_id - ?) % ? + 1, 1) = x'01' GROUP BY contact_id",
-            [*batch, self.low, self.high, self.map, self.low, len(self.map)],
+            f" WHERE contact_id IN ({marks}) AND {self._on_map('interaction_id')}"
+            " GROUP BY contact_id",
+            [*batch, *self._map_params],
         ):
-            hits: list[int] = json.loads(ids)
-            if self.exact is not None:
-                hits = [iid for iid in hits if iid in self.exact]
-            if hits:
+            if hits := self._hits(ids):
                 found[cid] = hits
         return found
 
@@ -277,17 +288,11 @@ class _Matching:
             " JOIN contact_stats s ON s.contact_id = j.value"
             " AND s.interactions >= CAST(g.key AS INTEGER)"
             " JOIN interaction_participant p ON p.contact_id = s.contact_id"
-            " AND p.interaction_id BETWEEN ? AND ?"
-            " AND substr(?, (p.interaction_id - ?) % ? + 1, 1) = x'01'"
+            f" AND {self._on_map('p.interaction_id')}"
             " GROUP BY s.contact_id HAVING count(*) >= max(CAST(g.key AS INTEGER))",
-            [
-                json.dumps({str(least): ids for least, ids in wanted.items()}),
-                self.low, self.high, self.map, self.low, len(self.map),
-            ],
-        ):  # fmt: skip
-            hits: list[int] = json.loads(ids)
-            if self.exact is not None:
-                hits = [iid for iid in hits if iid in self.exact]
+            [json.dumps({str(least): ids for least, ids in wanted.items()}), *self._map_params],
+        ):
+            hits = self._hits(ids)
             if len(hits) >= least:
                 found[cid] = hits
         return found

@@ -759,15 +759,6 @@ def due_batch(db: pw.SqliteDatabase, now: datetime | None = None, shown: int = 5
     return batch
 
 
-def announce_batch(db: pw.SqliteDatabase, now: datetime | None = None, shown: int = 5) -> DueBatch:
-    """What to announce now, each once: ``due_batch``, all of it marked announced."""
-    now = now or datetime.now(UTC)
-    batch = due_batch(db, now, shown)
-    if batch.ids:
-        mark_announced(db, list(batch.ids), now)
-    return batch
-
-
 def mark_announced(db: pw.SqliteDatabase, ids: list[int], now: datetime | None = None) -> None:
     stamp = format_instant(now or datetime.now(UTC))
     with writing(db):

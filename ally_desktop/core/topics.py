@@ -453,13 +453,7 @@ def rename_topic(db: pw.SqliteDatabase, topic_id: int, new_name: str) -> TopicRe
             "SELECT key, name, topic_id FROM topic_alias WHERE key IN (?, ?) ORDER BY key",
             [key, old_key],
         ).fetchall()
-        people = tuple(
-            cid
-            for (cid,) in conn.execute(
-                "SELECT contact_id FROM contact_topic WHERE topic_id = ? ORDER BY contact_id",
-                [topic_id],
-            )
-        )
+        people = tuple(_listing(conn, [topic_id]))
         conn.execute("DELETE FROM topic_alias WHERE key = ?", [key])
         conn.execute("UPDATE topic SET name = ?, key = ? WHERE id = ?", [name, key, topic_id])
         added = ""
@@ -506,11 +500,6 @@ def undo_rename(db: pw.SqliteDatabase, rename: TopicRename) -> tuple[int, ...]:
             " WHERE EXISTS (SELECT 1 FROM topic WHERE id = ?3)",
             [tuple(r) for r in rename.aliases],
         )
-        people = [
-            cid
-            for (cid,) in conn.execute(
-                "SELECT contact_id FROM contact_topic WHERE topic_id = ?", [rename.topic_id]
-            )
-        ]
+        people = _listing(conn, [rename.topic_id])
         search.reindex_contacts(conn, people)
-    return tuple(sorted(people))
+    return tuple(people)
